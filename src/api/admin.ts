@@ -1,0 +1,15 @@
+import type { Services } from "./types.js";
+
+/** An operator/test endpoint under /_permafrost/ (outside the Glacier namespace, authenticated). */
+export interface AdminRoute {
+  method: string;
+  /** Path below /_permafrost/, e.g. "jobs" or "jobs/complete". */
+  path: string;
+  handle(
+    svc: Services,
+    input: { query: URLSearchParams; json: Record<string, unknown> },
+  ): Promise<{ status: number; json?: unknown }>;
+}
+
+/** Admin endpoints of every family. */
+export const adminRoutes: AdminRoute[] = [];

@@ -1,0 +1,69 @@
+import { Errors } from "../core/errors.js";
+import { newArchiveId } from "../core/ids.js";
+import { MAX_SINGLE_UPLOAD } from "../core/limits.js";
+import { validateDescription } from "../core/names.js";
+import { arnOf, vaultScope } from "./access.js";
+import { checksumHeaders, header, ingest } from "./ingest.js";
+import type { Handler } from "./types.js";
+
+/** The optional description header of UploadArchive and InitiateMultipartUpload. */
+export function descriptionHeader(req: Parameters<Handler>[0]): string | null {
+  const d = header(req.headers, "x-amz-archive-description");
+  validateDescription(d);
+  return d ?? null;
+}
+
+const UploadArchive: Handler = async (req, svc) => {
+  const vault = await vaultScope(req, svc);
+  const rawLength = header(req.headers, "content-length");
+  if (rawLength === undefined) throw Errors.missingParameter("Content-Length");
+  const length = Number(rawLength);
+  if (!/^\d+$/.test(rawLength) || length < 1 || length > MAX_SINGLE_UPLOAD) {
+    throw Errors.invalid(`Invalid Content-Length: ${rawLength}`);
+  }
+  const expected = checksumHeaders(req.headers);
+  const description = descriptionHeader(req);
+  if (!req.body) throw Errors.missingParameter("body");
+  const { blob, treeHash } = await ingest(req.body, svc.blobs, { length, ...expected });
+  const archiveId = newArchiveId();
+  try {
+    await blob.commit();
+    const now = svc.clock.now();
+    await svc.store.archives.insert(
+      {
+        archiveId,
+        vaultId: vault.id,
+        size: length,
+        treeHash,
+        description,
+        createdAt: now,
+        segments: [{ key: blob.key, size: length }],
+      },
+      now,
+    );
+  } catch (err) {
+    // Not acknowledged, so the bytes must not linger (the startup sweep would find them otherwise).
+    await svc.blobs.delete(blob.key).catch(() => {});
+    await blob.discard();
+    throw err;
+  }
+  return {
+    status: 201,
+    headers: {
+      Location: `/${vault.accountId}/vaults/${vault.name}/archives/${archiveId}`,
+      "x-amz-archive-id": archiveId,
+      "x-amz-sha256-tree-hash": treeHash,
+    },
+  };
+};
+
+const DeleteArchive: Handler = async (req, svc) => {
+  const archive = await svc.store.archives.get(req.params.archiveId ?? "");
+  const vault = await vaultScope(req, svc, { archive });
+  if (archive && archive.vaultId !== vault.id) throw Errors.invalid(`Invalid vault name: ${arnOf(vault)}`);
+  // Deleting an archive that is already gone succeeds: the operation is idempotent.
+  if (archive) await svc.store.archives.delete(archive.archiveId, svc.clock.now());
+  return { status: 204 };
+};
+
+export const archiveHandlers = { UploadArchive, DeleteArchive };

@@ -1,0 +1,87 @@
+import { readFileSync } from "node:fs";
+import { type Credential, defaultConfig, rootPrincipal, type ServerConfig } from "../core/config.js";
+import { isAccountId } from "../core/names.js";
+
+/** Options as given on the command line (commander's camel-cased names). */
+export interface Flags {
+  port?: string;
+  host?: string;
+  dataDir?: string;
+  config?: string;
+  auth?: boolean;
+  region?: string;
+  inventoryRefresh?: string;
+  logLevel?: string;
+}
+
+type FileConfig = Partial<Omit<ServerConfig, "credentials">> & {
+  credentials?: (Omit<Credential, "principalArn"> & { principalArn?: string })[];
+};
+
+function bool(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (/^(1|true|on|yes)$/i.test(v)) return true;
+  if (/^(0|false|off|no)$/i.test(v)) return false;
+  throw new Error(`expected on/off, got ${v}`);
+}
+
+function int(v: string | undefined, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new Error(`${what} must be a non-negative integer, got ${v}`);
+  return Number(v);
+}
+
+const defined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+function credential(c: Omit<Credential, "principalArn"> & { principalArn?: string }): Credential {
+  if (!isAccountId(c.accountId)) throw new Error(`account id must be 12 digits: ${c.accountId}`);
+  if (!c.accessKeyId || !c.secretAccessKey) throw new Error("each credential needs accessKeyId and secretAccessKey");
+  return { ...c, principalArn: c.principalArn ?? rootPrincipal(c.accountId) };
+}
+
+/** Flags win over environment, environment over the config file, the file over defaults. */
+export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const cfg = defaultConfig();
+  const file = flags.config ?? env.PERMAFROST_CONFIG;
+  if (file) {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as FileConfig;
+    const { credentials, ...rest } = parsed;
+    Object.assign(cfg, defined(rest));
+    if (credentials) cfg.credentials = credentials.map(credential);
+  }
+  Object.assign(
+    cfg,
+    defined({
+      port: int(env.PERMAFROST_PORT, "PERMAFROST_PORT"),
+      host: env.PERMAFROST_HOST,
+      dataDir: env.PERMAFROST_DATA_DIR,
+      auth: bool(env.PERMAFROST_AUTH),
+      region: env.PERMAFROST_REGION,
+      inventoryRefreshSeconds: int(env.PERMAFROST_INVENTORY_REFRESH_SECONDS, "PERMAFROST_INVENTORY_REFRESH_SECONDS"),
+      logLevel: env.PERMAFROST_LOG_LEVEL,
+    }),
+  );
+  // The default account's credentials: each variable replaces one field of the first credential.
+  const first = cfg.credentials[0];
+  if (first && (env.PERMAFROST_ACCOUNT_ID || env.PERMAFROST_ACCESS_KEY_ID || env.PERMAFROST_SECRET_ACCESS_KEY)) {
+    cfg.credentials[0] = credential({
+      accessKeyId: env.PERMAFROST_ACCESS_KEY_ID ?? first.accessKeyId,
+      secretAccessKey: env.PERMAFROST_SECRET_ACCESS_KEY ?? first.secretAccessKey,
+      accountId: env.PERMAFROST_ACCOUNT_ID ?? first.accountId,
+    });
+  }
+  Object.assign(
+    cfg,
+    defined({
+      port: int(flags.port, "--port"),
+      host: flags.host,
+      dataDir: flags.dataDir,
+      auth: flags.auth,
+      region: flags.region,
+      inventoryRefreshSeconds: int(flags.inventoryRefresh, "--inventory-refresh"),
+      logLevel: flags.logLevel,
+    }),
+  );
+  return cfg;
+}

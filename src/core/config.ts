@@ -1,0 +1,57 @@
+/** An access key and the identity it belongs to (SigV4 `-` resolves to `accountId`). */
+export interface Credential {
+  accessKeyId: string;
+  secretAccessKey: string;
+  accountId: string;
+  /** Principal used by access policies; defaults to the account root. */
+  principalArn: string;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** SigV4 verification; when false any signature is accepted but the scope still selects the region. */
+  auth: boolean;
+  credentials: Credential[];
+  /** When set, only this region is served; other credential scopes are rejected as AWS does. */
+  region: string | undefined;
+  /** Region used for unsigned requests when auth is off. */
+  defaultRegion: string;
+  /** Seconds after the first write before DescribeVault/ListVaults statistics catch up (0 = live). */
+  inventoryRefreshSeconds: number;
+  /** How long an aborted multipart upload id still accepts a repeated abort. */
+  abortedUploadGraceSeconds: number;
+  /** Multipart uploads idle for this long expire and their parts are reclaimed. */
+  uploadExpirySeconds: number;
+  logLevel: string;
+}
+
+export const DEFAULT_ACCOUNT_ID = "123456789012";
+export const DEFAULT_ACCESS_KEY_ID = "AKIAPERMAFROSTLOCAL0";
+export const DEFAULT_SECRET_ACCESS_KEY = "permafrost/local/secret/key/change/me0000";
+
+export const rootPrincipal = (accountId: string): string => `arn:aws:iam::${accountId}:root`;
+
+export function defaultConfig(): ServerConfig {
+  return {
+    host: "127.0.0.1",
+    port: 9443,
+    dataDir: "./data",
+    auth: true,
+    credentials: [
+      {
+        accessKeyId: DEFAULT_ACCESS_KEY_ID,
+        secretAccessKey: DEFAULT_SECRET_ACCESS_KEY,
+        accountId: DEFAULT_ACCOUNT_ID,
+        principalArn: rootPrincipal(DEFAULT_ACCOUNT_ID),
+      },
+    ],
+    region: undefined,
+    defaultRegion: "us-east-1",
+    inventoryRefreshSeconds: 0,
+    abortedUploadGraceSeconds: 3600,
+    uploadExpirySeconds: 24 * 3600,
+    logLevel: "info",
+  };
+}

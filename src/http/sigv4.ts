@@ -1,0 +1,251 @@
+import { timingSafeEqual } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
+import { Hash } from "@smithy/hash-node";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { Caller } from "../api/types.js";
+import { amzDate } from "../core/clock.js";
+import { type Credential, rootPrincipal, type ServerConfig } from "../core/config.js";
+import { type ErrorCode, GlacierError } from "../core/errors.js";
+import { CLOCK_SKEW_MS } from "../core/limits.js";
+
+const authError = (code: ErrorCode, message: string) => new GlacierError(code, message, { fromAuthLayer: true });
+
+export interface ParsedAuthorization {
+  accessKeyId: string;
+  date: string;
+  region: string;
+  service: string;
+  terminator: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+/** Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` (commas with or without spaces). */
+export function parseAuthorization(value: string): ParsedAuthorization {
+  const m = /^\s*(\S+)\s+(.*)$/s.exec(value);
+  if (m?.[1] !== "AWS4-HMAC-SHA256") {
+    throw authError(
+      "IncompleteSignatureException",
+      `Authorization header requires the AWS4-HMAC-SHA256 algorithm. Authorization=${value}`,
+    );
+  }
+  const parts = new Map<string, string>();
+  for (const piece of (m[2] ?? "").split(",")) {
+    const eq = piece.indexOf("=");
+    if (eq > 0) parts.set(piece.slice(0, eq).trim(), piece.slice(eq + 1).trim());
+  }
+  const missing = ["Credential", "Signature", "SignedHeaders"].filter((k) => !parts.get(k));
+  if (missing.length > 0) {
+    throw authError(
+      "IncompleteSignatureException",
+      `${missing.map((k) => `Authorization header requires '${k}' parameter.`).join(" ")} Authorization=${value}`,
+    );
+  }
+  const scope = (parts.get("Credential") as string).split("/");
+  if (scope.length !== 5) {
+    throw authError(
+      "IncompleteSignatureException",
+      `Credential should have exactly 5 slash-separated components: ${parts.get("Credential")}`,
+    );
+  }
+  const [accessKeyId, date, region, service, terminator] = scope as [string, string, string, string, string];
+  return {
+    accessKeyId,
+    date,
+    region,
+    service,
+    terminator,
+    signedHeaders: (parts.get("SignedHeaders") as string).split(";").map((h) => h.trim().toLowerCase()),
+    signature: parts.get("Signature") as string,
+  };
+}
+
+/** Signing time from x-amz-date (wins) or Date: basic ISO 8601, RFC 1123 or RFC 2822. */
+function signingTime(headers: IncomingHttpHeaders): { ms: number; basic: string } | undefined {
+  const raw = (headers["x-amz-date"] as string | undefined) ?? headers.date;
+  if (!raw) return undefined;
+  const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(raw);
+  const ms = basic
+    ? Date.UTC(+basic[1]!, +basic[2]! - 1, +basic[3]!, +basic[4]!, +basic[5]!, +basic[6]!)
+    : Date.parse(raw);
+  if (Number.isNaN(ms)) return undefined;
+  return { ms, basic: amzDate(ms) };
+}
+
+export interface SignedRequest {
+  method: string;
+  /** Path exactly as received on the wire (still percent-encoded). */
+  rawPath: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** x-amz-content-sha256 when sent, else the SHA-256 of the (buffered) body. */
+  payloadHash: string;
+  sourceIp: string;
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/**
+ * Verifies AWS Signature Version 4 as AWS does for Glacier. The canonical request is rebuilt from
+ * what arrived (method, raw path, query, exactly the signed headers, payload hash) and signed with
+ * the SDK's own signer, so the server canonicalises the way the clients do.
+ */
+export class SigV4Verifier {
+  private readonly byKey = new Map<string, Credential>();
+  private readonly signers = new Map<string, SignatureV4>();
+
+  constructor(private readonly config: ServerConfig) {
+    for (const c of config.credentials) this.byKey.set(c.accessKeyId, c);
+  }
+
+  private signer(cred: Credential, region: string): SignatureV4 {
+    const id = `${cred.accessKeyId}\n${region}`;
+    let s = this.signers.get(id);
+    if (!s) {
+      s = new SignatureV4({
+        credentials: { accessKeyId: cred.accessKeyId, secretAccessKey: cred.secretAccessKey },
+        region,
+        service: "glacier",
+        sha256: Hash.bind(null, "sha256"),
+        uriEscapePath: true,
+        applyChecksum: false,
+      });
+      this.signers.set(id, s);
+    }
+    return s;
+  }
+
+  private defaultCaller(sourceIp: string, region: string, cred?: Credential): Caller {
+    const c = cred ?? this.config.credentials[0];
+    const accountId = c?.accountId ?? "000000000000";
+    return {
+      accountId,
+      principalArn: c?.principalArn ?? rootPrincipal(accountId),
+      accessKeyId: c?.accessKeyId ?? "",
+      region,
+      sourceIp,
+      authenticated: false,
+    };
+  }
+
+  private checkScope(auth: ParsedAuthorization, time: { basic: string }): void {
+    if (!REGION.test(auth.region)) {
+      throw authError(
+        "InvalidSignatureException",
+        `Credential should be scoped to a valid region, not '${auth.region}'. `,
+      );
+    }
+    if (this.config.region !== undefined && auth.region !== this.config.region) {
+      throw authError(
+        "InvalidSignatureException",
+        `Credential should be scoped to a valid region, not '${auth.region}'. This server serves '${this.config.region}'.`,
+      );
+    }
+    if (auth.service !== "glacier") {
+      throw authError("InvalidSignatureException", "Credential should be scoped to correct service: 'glacier'. ");
+    }
+    if (auth.terminator !== "aws4_request") {
+      throw authError(
+        "InvalidSignatureException",
+        `Credential should be scoped with a valid terminator: 'aws4_request', not '${auth.terminator}'. `,
+      );
+    }
+    if (auth.date !== time.basic.slice(0, 8)) {
+      throw authError(
+        "InvalidSignatureException",
+        `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${time.basic.slice(0, 8)}', from '${time.basic}'.`,
+      );
+    }
+  }
+
+  async verify(req: SignedRequest, now: number): Promise<Caller> {
+    const header = req.headers.authorization;
+    if (!this.config.auth) {
+      // Auth off: no check, but the scope still picks region and (for known keys) account.
+      if (!header) return this.defaultCaller(req.sourceIp, this.config.region ?? this.config.defaultRegion);
+      const auth = parseAuthorization(header);
+      return this.defaultCaller(
+        req.sourceIp,
+        REGION.test(auth.region) ? auth.region : this.config.defaultRegion,
+        this.byKey.get(auth.accessKeyId),
+      );
+    }
+    if (!header) throw authError("MissingAuthenticationTokenException", "Missing Authentication Token");
+    const auth = parseAuthorization(header);
+    const time = signingTime(req.headers);
+    if (!time) {
+      throw authError(
+        "IncompleteSignatureException",
+        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+      );
+    }
+    this.checkScope(auth, time);
+    const cred = this.byKey.get(auth.accessKeyId);
+    if (!cred) throw authError("UnrecognizedClientException", "The security token included in the request is invalid.");
+    if (time.ms < now - CLOCK_SKEW_MS) {
+      throw authError(
+        "InvalidSignatureException",
+        `Signature expired: ${time.basic} is now earlier than ${amzDate(now - CLOCK_SKEW_MS)} (${amzDate(now)} - 5 min.)`,
+      );
+    }
+    if (time.ms > now + CLOCK_SKEW_MS) {
+      throw authError(
+        "InvalidSignatureException",
+        `Signature not yet current: ${time.basic} is still later than ${amzDate(now + CLOCK_SKEW_MS)} (${amzDate(now)} + 5 min.)`,
+      );
+    }
+    const expected = await this.expectedSignature(req, auth, cred, time.ms);
+    const given = Buffer.from(auth.signature, "utf8");
+    const want = Buffer.from(expected, "utf8");
+    if (given.length !== want.length || !timingSafeEqual(given, want)) {
+      throw authError(
+        "InvalidSignatureException",
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+      );
+    }
+    return {
+      accountId: cred.accountId,
+      principalArn: cred.principalArn,
+      accessKeyId: cred.accessKeyId,
+      region: auth.region,
+      sourceIp: req.sourceIp,
+      authenticated: true,
+    };
+  }
+
+  private async expectedSignature(
+    req: SignedRequest,
+    auth: ParsedAuthorization,
+    cred: Credential,
+    signingMs: number,
+  ): Promise<string> {
+    const headers: Record<string, string> = {};
+    for (const name of auth.signedHeaders) {
+      const v = req.headers[name];
+      if (v !== undefined) headers[name] = Array.isArray(v) ? v.join(",") : v;
+    }
+    // The signer always derives the payload hash from this header, and adds x-amz-date itself.
+    const unsignable = new Set<string>();
+    if (!auth.signedHeaders.includes("x-amz-date")) unsignable.add("x-amz-date");
+    if (!auth.signedHeaders.includes("x-amz-content-sha256")) unsignable.add("x-amz-content-sha256");
+    headers["x-amz-content-sha256"] = req.payloadHash;
+    const query: Record<string, string | string[]> = {};
+    for (const [k, v] of req.query) {
+      const prev = query[k];
+      query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+    }
+    const signed = await this.signer(cred, auth.region).sign(
+      {
+        method: req.method,
+        protocol: "http:",
+        hostname: "",
+        path: req.rawPath,
+        query,
+        headers,
+      },
+      { signingDate: new Date(signingMs), unsignableHeaders: unsignable },
+    );
+    const authz = signed.headers.authorization ?? "";
+    return /Signature=([0-9a-f]+)/.exec(authz)?.[1] ?? "";
+  }
+}

@@ -1,0 +1,130 @@
+import { constants, createReadStream } from "node:fs";
+import { mkdir, open, opendir, readdir, rename, rm, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { newBlobKey } from "../core/ids.js";
+import { type BlobStore, BlobTooLargeError, type ByteRange, type StagedBlob, type StageOptions } from "./blob.js";
+
+const KEY = /^[0-9a-f]{32}$/;
+/** Chunks are gathered into writes of about this size: fewer syscalls, same memory bound. */
+const WRITE_BATCH = 1024 * 1024;
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, constants.O_RDONLY);
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Blobs as files: `tmp/<key>` while being written, then fsync, rename to `blobs/<aa>/<key>`, fsync
+ * of the directory. Paths are built only from generated hex keys, never from user input.
+ */
+export class FsBlobStore implements BlobStore {
+  private readonly tmpDir: string;
+  private readonly blobDir: string;
+  private readonly knownShards = new Set<string>();
+
+  constructor(root: string) {
+    this.tmpDir = join(root, "tmp");
+    this.blobDir = join(root, "blobs");
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.tmpDir, { recursive: true });
+    await mkdir(this.blobDir, { recursive: true });
+  }
+
+  private path(key: string): string {
+    if (!KEY.test(key)) throw new Error(`invalid blob key ${key}`);
+    return join(this.blobDir, key.slice(0, 2), key);
+  }
+
+  async stage(source: AsyncIterable<Buffer>, opts: StageOptions = {}): Promise<StagedBlob> {
+    const key = newBlobKey();
+    const tmpPath = join(this.tmpDir, key);
+    const fh = await open(tmpPath, "wx");
+    let size = 0;
+    try {
+      let batch: Buffer[] = [];
+      let batchBytes = 0;
+      for await (const chunk of source) {
+        size += chunk.length;
+        if (opts.maxBytes !== undefined && size > opts.maxBytes) throw new BlobTooLargeError(opts.maxBytes);
+        opts.onChunk?.(chunk);
+        batch.push(chunk);
+        batchBytes += chunk.length;
+        if (batchBytes >= WRITE_BATCH) {
+          await fh.writev(batch);
+          batch = [];
+          batchBytes = 0;
+        }
+      }
+      if (batch.length > 0) await fh.writev(batch);
+      await fh.sync();
+    } catch (err) {
+      await fh.close().catch(() => {});
+      await unlink(tmpPath).catch(() => {});
+      throw err;
+    }
+    await fh.close();
+    const finalPath = this.path(key);
+    const shard = join(this.blobDir, key.slice(0, 2));
+    let settled = false;
+    return {
+      key,
+      size,
+      commit: async () => {
+        if (settled) throw new Error("blob already settled");
+        settled = true;
+        if (!this.knownShards.has(shard)) {
+          await mkdir(shard, { recursive: true });
+          await fsyncDir(this.blobDir);
+          this.knownShards.add(shard);
+        }
+        await rename(tmpPath, finalPath);
+        await fsyncDir(shard);
+      },
+      discard: async () => {
+        if (settled) return;
+        settled = true;
+        await unlink(tmpPath).catch(() => {});
+      },
+    };
+  }
+
+  read(key: string, range?: ByteRange): Readable {
+    return createReadStream(this.path(key), {
+      start: range?.start,
+      end: range?.end,
+      highWaterMark: 1024 * 1024,
+    });
+  }
+
+  async delete(key: string): Promise<void> {
+    await unlink(this.path(key)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== "ENOENT") throw err;
+    });
+  }
+
+  async *list(): AsyncIterable<{ key: string; mtimeMs: number }> {
+    for (const shard of await readdir(this.blobDir)) {
+      const dir = await opendir(join(this.blobDir, shard));
+      for await (const entry of dir) {
+        if (!KEY.test(entry.name)) continue;
+        const st = await stat(join(this.blobDir, shard, entry.name)).catch(() => undefined);
+        if (st) yield { key: entry.name, mtimeMs: st.mtimeMs };
+      }
+    }
+  }
+
+  async recover(): Promise<void> {
+    // Staged files were never acknowledged: a crash mid-write leaves only these, and they can go.
+    await rm(this.tmpDir, { recursive: true, force: true });
+    await mkdir(this.tmpDir, { recursive: true });
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,97 @@
+import type { ArchiveRecord, ArchiveStore, Segment } from "../types.js";
+import type { SqliteContext } from "./context.js";
+
+interface ArchiveRow {
+  archive_id: string;
+  vault_id: number;
+  size: number;
+  tree_hash: string;
+  description: string | null;
+  created_at: number;
+  segments: string;
+}
+
+const toArchive = (r: ArchiveRow): ArchiveRecord => ({
+  archiveId: r.archive_id,
+  vaultId: r.vault_id,
+  size: r.size,
+  treeHash: r.tree_hash,
+  description: r.description,
+  createdAt: r.created_at,
+  segments: JSON.parse(r.segments) as Segment[],
+});
+
+export class SqliteArchiveStore implements ArchiveStore {
+  private readonly getStmt;
+  private readonly insertTx;
+  private readonly deleteTx;
+  private readonly pageFirst;
+  private readonly pageAfter;
+
+  constructor(ctx: SqliteContext) {
+    const { db, ledger } = ctx;
+    this.getStmt = db.prepare<[string], ArchiveRow>("SELECT * FROM archives WHERE archive_id = ?");
+    const insert = db.prepare(
+      `INSERT INTO archives (archive_id, vault_id, size, tree_hash, description, created_at, segments)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const remove = db.prepare("DELETE FROM archives WHERE archive_id = ?");
+    const adjust = db.prepare(
+      `UPDATE vaults SET live_count = live_count + ?, live_size = live_size + ?,
+         dirty_since = COALESCE(dirty_since, ?) WHERE id = ?`,
+    );
+    this.insertTx = db.transaction((a: ArchiveRecord, now: number) => {
+      insert.run(a.archiveId, a.vaultId, a.size, a.treeHash, a.description, a.createdAt, JSON.stringify(a.segments));
+      ledger.add(a.segments);
+      adjust.run(1, a.size, now, a.vaultId);
+    });
+    this.deleteTx = db.transaction((archiveId: string, now: number): ArchiveRow | undefined => {
+      const row = this.getStmt.get(archiveId);
+      if (!row) return undefined;
+      remove.run(archiveId);
+      ledger.release(
+        (JSON.parse(row.segments) as Segment[]).map((s) => s.key),
+        now,
+      );
+      adjust.run(-1, -row.size, now, row.vault_id);
+      return row;
+    });
+    // Inventory pages walk (created_at, archive_id) so that concurrent uploads never shift a page.
+    const filter = "vault_id = ? AND created_at >= ? AND created_at < ?";
+    this.pageFirst = db.prepare<[number, number, number, number], ArchiveRow>(
+      `SELECT * FROM archives WHERE ${filter} ORDER BY created_at, archive_id LIMIT ?`,
+    );
+    this.pageAfter = db.prepare<[number, number, number, number, number, string, number], ArchiveRow>(
+      `SELECT * FROM archives WHERE ${filter} AND (created_at > ? OR (created_at = ? AND archive_id > ?))
+       ORDER BY created_at, archive_id LIMIT ?`,
+    );
+  }
+
+  async insert(archive: ArchiveRecord, now: number): Promise<void> {
+    this.insertTx.immediate(archive, now);
+  }
+
+  async get(archiveId: string): Promise<ArchiveRecord | undefined> {
+    const row = this.getStmt.get(archiveId);
+    return row && toArchive(row);
+  }
+
+  async delete(archiveId: string, now: number): Promise<ArchiveRecord | undefined> {
+    const row = this.deleteTx.immediate(archiveId, now);
+    return row && toArchive(row);
+  }
+
+  async listForInventory(
+    vaultId: number,
+    after: { createdAt: number; archiveId: string } | undefined,
+    limit: number,
+    filter: { startMs?: number; endMs?: number },
+  ): Promise<ArchiveRecord[]> {
+    const start = filter.startMs ?? 0;
+    const end = filter.endMs ?? Number.MAX_SAFE_INTEGER;
+    const rows = after
+      ? this.pageAfter.all(vaultId, start, end, after.createdAt, after.createdAt, after.archiveId, limit)
+      : this.pageFirst.all(vaultId, start, end, limit);
+    return rows.map(toArchive);
+  }
+}

@@ -1,0 +1,6 @@
+import type { JobStore } from "../jobs.js";
+import type { SqliteContext } from "./context.js";
+
+export class SqliteJobStore implements JobStore {
+  constructor(readonly ctx: SqliteContext) {}
+}

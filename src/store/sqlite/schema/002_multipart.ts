@@ -1,0 +1,2 @@
+/** Multipart uploads and parts (filled by the multipart family). */
+export const multipartSchema = "";

@@ -1,0 +1,2 @@
+/** Jobs, job outputs, notification outbox (filled by the jobs family). */
+export const jobsSchema = "";
