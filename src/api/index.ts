@@ -2,7 +2,7 @@ import { accountHandlers } from "./account.js";
 import { archiveHandlers } from "./archives.js";
 import { jobHandlers } from "./jobs.js";
 import { reapGarbage, type Task } from "./maintenance.js";
-import { multipartHandlers } from "./multipart.js";
+import { expireUploads, multipartHandlers } from "./multipart.js";
 import type { HandlerMap } from "./types.js";
 import { vaultConfigHandlers } from "./vault-config.js";
 import { vaultHandlers } from "./vaults.js";
@@ -18,4 +18,4 @@ export const handlers: HandlerMap = {
 };
 
 /** Background duties of every family. */
-export const tasks: Task[] = [reapGarbage];
+export const tasks: Task[] = [expireUploads, reapGarbage];

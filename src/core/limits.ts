@@ -5,6 +5,8 @@ export const MAX_SINGLE_UPLOAD = 4 * GIB;
 export const MIN_PART_SIZE = MIB;
 export const MAX_PART_SIZE = 4 * GIB;
 export const MAX_PARTS = 10_000;
+/** How long a completed upload id still answers a repeated identical Complete (SPEC §3.22, §12). */
+export const COMPLETED_UPLOAD_MEMORY_MS = 24 * 3600 * 1000;
 export const MAX_VAULTS_PER_REGION = 1_000;
 /** Fixed per-archive overhead included in a vault's SizeInBytes (SPEC §3.3). */
 export const ARCHIVE_OVERHEAD_BYTES = 32_768;
