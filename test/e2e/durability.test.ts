@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { CreateVaultCommand, DescribeVaultCommand, GlacierClient, UploadArchiveCommand } from "@aws-sdk/client-glacier";
+import { Hash } from "@smithy/hash-node";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { hashBuffer } from "../../src/core/treehash.js";
+import { spawnServer } from "../helpers/process.js";
+import { CRED_A } from "../helpers/server.js";
+
+const clientFor = (url: string) =>
+  new GlacierClient({ endpoint: url, region: "us-east-1", credentials: CRED_A, maxAttempts: 1 });
+
+async function files(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true, recursive: true })).filter((e) => e.isFile()).map((e) => e.name);
+  } catch {
+    return [];
+  }
+}
+
+/** Starts a signed UploadArchive whose body is sent in slices; returns once `sendFirst` bytes are out. */
+async function startSlowUpload(url: string, body: Buffer, sendFirst: number) {
+  const u = new URL(url);
+  const hashes = hashBuffer(body);
+  const signer = new SignatureV4({
+    credentials: CRED_A,
+    region: "us-east-1",
+    service: "glacier",
+    sha256: Hash.bind(null, "sha256"),
+  });
+  const signed = await signer.sign({
+    method: "POST",
+    protocol: "http:",
+    hostname: u.hostname,
+    path: "/-/vaults/crash/archives",
+    headers: {
+      host: u.host,
+      "x-amz-glacier-version": "2012-06-01",
+      "x-amz-content-sha256": hashes.sha256,
+      "x-amz-sha256-tree-hash": hashes.treeHash,
+      "content-length": String(body.length),
+    },
+  });
+  const req = request({
+    host: u.hostname,
+    port: u.port,
+    method: "POST",
+    path: "/-/vaults/crash/archives",
+    headers: signed.headers,
+  });
+  const response = new Promise<number>((resolve, reject) => {
+    req.on("response", (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", reject);
+  });
+  response.catch(() => {});
+  req.write(body.subarray(0, sendFirst));
+  return { req, response, rest: () => req.end(body.subarray(sendFirst)) };
+}
+
+describe("durability across crashes", () => {
+  const dirs: string[] = [];
+  after(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  test("kill -9 in the middle of an upload leaves neither archive nor file behind", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "pf-crash-"));
+    dirs.push(dataDir);
+    let srv = await spawnServer(dataDir);
+    let c = clientFor(srv.url);
+    await c.send(new CreateVaultCommand({ accountId: "-", vaultName: "crash" }));
+    const kept = await c.send(
+      new UploadArchiveCommand({ accountId: "-", vaultName: "crash", body: Buffer.from("kept") }),
+    );
+    assert.ok(kept.archiveId);
+    const body = Buffer.alloc(8 * 1024 * 1024, 7);
+    const slow = await startSlowUpload(srv.url, body, 3 * 1024 * 1024);
+    for (let i = 0; i < 100 && (await files(join(dataDir, "tmp"))).length === 0; i++) await sleep(20);
+    assert.equal((await files(join(dataDir, "tmp"))).length, 1, "the upload is being staged");
+    srv.proc.kill("SIGKILL");
+    assert.equal(await srv.exited, "SIGKILL");
+    slow.req.destroy();
+    c.destroy();
+
+    srv = await spawnServer(dataDir);
+    c = clientFor(srv.url);
+    try {
+      assert.deepEqual(await files(join(dataDir, "tmp")), [], "staged leftovers are removed at start-up");
+      assert.equal((await files(join(dataDir, "blobs"))).length, 1, "only the acknowledged archive's blob remains");
+      const d = await c.send(new DescribeVaultCommand({ accountId: "-", vaultName: "crash" }));
+      assert.equal(d.NumberOfArchives, 1);
+      assert.equal(d.SizeInBytes, 4 + 32768);
+      const again = await c.send(new UploadArchiveCommand({ accountId: "-", vaultName: "crash", body }));
+      assert.equal(again.checksum, hashBuffer(body).treeHash, "the client can simply retry");
+    } finally {
+      srv.proc.kill("SIGKILL");
+      await srv.exited;
+      c.destroy();
+    }
+  });
+
+  test("a blob committed without its metadata (crash between the two) is swept at start-up", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "pf-orphan-"));
+    dirs.push(dataDir);
+    let srv = await spawnServer(dataDir);
+    let c = clientFor(srv.url);
+    await c.send(new CreateVaultCommand({ accountId: "-", vaultName: "crash" }));
+    await c.send(new UploadArchiveCommand({ accountId: "-", vaultName: "crash", body: Buffer.from("real") }));
+    srv.proc.kill("SIGKILL");
+    await srv.exited;
+    c.destroy();
+    const orphanKey = createHash("md5").update("orphan").digest("hex");
+    await mkdir(join(dataDir, "blobs", orphanKey.slice(0, 2)), { recursive: true });
+    const orphan = join(dataDir, "blobs", orphanKey.slice(0, 2), orphanKey);
+    await writeFile(orphan, "never acknowledged");
+    const past = new Date(Date.now() - 60_000);
+    await utimes(orphan, past, past);
+
+    srv = await spawnServer(dataDir);
+    c = clientFor(srv.url);
+    try {
+      const left = await files(join(dataDir, "blobs"));
+      assert.equal(left.length, 1);
+      assert.notEqual(left[0], orphanKey);
+      const d = await c.send(new DescribeVaultCommand({ accountId: "-", vaultName: "crash" }));
+      assert.equal(d.NumberOfArchives, 1);
+    } finally {
+      srv.proc.kill("SIGKILL");
+      await srv.exited;
+      c.destroy();
+    }
+  });
+
+  test("SIGTERM lets an in-flight upload finish, then exits cleanly", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "pf-term-"));
+    dirs.push(dataDir);
+    const srv = await spawnServer(dataDir);
+    const c = clientFor(srv.url);
+    await c.send(new CreateVaultCommand({ accountId: "-", vaultName: "crash" }));
+    c.destroy();
+    const body = Buffer.alloc(2 * 1024 * 1024, 3);
+    const slow = await startSlowUpload(srv.url, body, 1024 * 1024);
+    await sleep(100);
+    srv.proc.kill("SIGTERM");
+    await sleep(100);
+    slow.rest();
+    assert.equal(await slow.response, 201, "the in-flight request completes");
+    assert.equal(await srv.exited, 0);
+    const srv2 = await spawnServer(dataDir);
+    const c2 = clientFor(srv2.url);
+    try {
+      const d = await c2.send(new DescribeVaultCommand({ accountId: "-", vaultName: "crash" }));
+      assert.equal(d.NumberOfArchives, 1);
+    } finally {
+      srv2.proc.kill("SIGKILL");
+      await srv2.exited;
+      c2.destroy();
+    }
+  });
+});
