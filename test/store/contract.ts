@@ -1,0 +1,205 @@
+import assert from "node:assert/strict";
+import { Readable } from "node:stream";
+import { text } from "node:stream/consumers";
+import { after, before, describe, test } from "node:test";
+import type { BlobStore } from "../../src/store/blob.js";
+import type { MetadataStore } from "../../src/store/types.js";
+
+/**
+ * The metadata contract: every implementation (SQLite today; PostgreSQL next) must pass it unchanged.
+ * Family contracts (uploads, jobs, settings) live beside their own tests.
+ */
+export function metadataContract(
+  name: string,
+  open: () => Promise<{ store: MetadataStore; cleanup(): Promise<void> }>,
+) {
+  describe(`metadata contract: ${name}`, () => {
+    let store: MetadataStore;
+    let cleanup: () => Promise<void>;
+    before(async () => {
+      ({ store, cleanup } = await open());
+    });
+    after(async () => {
+      await store.close();
+      await cleanup();
+    });
+    const key = (n: string, region = "us-east-1", accountId = "111122223333") => ({ accountId, region, name: n });
+
+    test("vault creation is idempotent and bounded per account and region", async () => {
+      const a = await store.vaults.create(key("a"), 1000, 3);
+      const again = await store.vaults.create(key("a"), 2000, 3);
+      assert.equal(again.id, a.id);
+      assert.equal(again.createdAt, 1000);
+      await store.vaults.create(key("b"), 1000, 3);
+      await store.vaults.create(key("c"), 1000, 3);
+      await assert.rejects(store.vaults.create(key("d"), 1000, 3), { code: "LimitExceededException" });
+      await store.vaults.create(key("d", "eu-west-1"), 1000, 3);
+      await store.vaults.create(key("d", "us-east-1", "444455556666"), 1000, 3);
+    });
+
+    test("listing is by name in byte order from an inclusive start", async () => {
+      for (const n of ["Zed", "alpha", "beta", "_u"]) await store.vaults.create(key(n, "ap-east-1"), 1, 1000);
+      const all = await store.vaults.list("111122223333", "ap-east-1", undefined, 10);
+      assert.deepEqual(
+        all.map((v) => v.name),
+        ["Zed", "_u", "alpha", "beta"],
+      );
+      const from = await store.vaults.list("111122223333", "ap-east-1", "_u", 2);
+      assert.deepEqual(
+        from.map((v) => v.name),
+        ["_u", "alpha"],
+      );
+    });
+
+    test("archives move live statistics; inventory snapshots catch up after the interval", async () => {
+      const v = await store.vaults.create(key("stats", "sa-east-1"), 0, 1000);
+      await store.archives.insert(
+        {
+          archiveId: "arch-1",
+          vaultId: v.id,
+          size: 10,
+          treeHash: "t",
+          description: null,
+          createdAt: 100,
+          segments: [{ key: "k1", size: 10 }],
+        },
+        100,
+      );
+      let got = await store.vaults.refreshInventory(v.id, 150, 100);
+      assert.deepEqual([got.liveCount, got.liveSize, got.inventoryCount, got.lastInventoryAt], [1, 10, 0, null]);
+      got = await store.vaults.refreshInventory(v.id, 200, 100);
+      assert.deepEqual(
+        [got.inventoryCount, got.inventorySize, got.lastInventoryAt, got.dirtySince],
+        [1, 10, 200, null],
+      );
+      assert.equal(await store.vaults.deleteIfEmpty(v.id, 300), false);
+      const removed = await store.archives.delete("arch-1", 300);
+      assert.equal(removed?.archiveId, "arch-1");
+      assert.equal(await store.archives.delete("arch-1", 301), undefined);
+      assert.equal(await store.vaults.deleteIfEmpty(v.id, 302), false, "written since the last inventory");
+      await store.vaults.refreshInventory(v.id, 400, 0);
+      assert.equal(await store.vaults.deleteIfEmpty(v.id, 401), true);
+      assert.equal(await store.vaults.getById(v.id), undefined);
+    });
+
+    test("blob references: a deleted archive's blobs become garbage exactly once", async () => {
+      await store.blobs.forget(await store.blobs.garbage(1000));
+      const v = await store.vaults.create(key("blobs", "sa-east-1"), 0, 1000);
+      await store.archives.insert(
+        {
+          archiveId: "arch-2",
+          vaultId: v.id,
+          size: 3,
+          treeHash: "t",
+          description: "d",
+          createdAt: 1,
+          segments: [
+            { key: "seg-a", size: 1 },
+            { key: "seg-b", size: 2 },
+          ],
+        },
+        1,
+      );
+      assert.equal(await store.blobs.known("seg-a"), true);
+      assert.equal(await store.blobs.known("nope"), false);
+      assert.deepEqual(await store.blobs.garbage(10), []);
+      await store.archives.delete("arch-2", 5);
+      assert.deepEqual((await store.blobs.garbage(10)).sort(), ["seg-a", "seg-b"]);
+      await store.blobs.forget(["seg-a", "seg-b"]);
+      assert.deepEqual(await store.blobs.garbage(10), []);
+      assert.equal(await store.blobs.known("seg-a"), false);
+    });
+
+    test("inventory pages walk creation order with date filters", async () => {
+      const v = await store.vaults.create(key("inv", "sa-east-1"), 0, 1000);
+      for (let i = 0; i < 7; i++) {
+        await store.archives.insert(
+          {
+            archiveId: `inv-${i}`,
+            vaultId: v.id,
+            size: i,
+            treeHash: "t",
+            description: null,
+            createdAt: 1000 + (i % 3 === 0 ? i : i - 1),
+            segments: [],
+          },
+          1,
+        );
+      }
+      const seen: string[] = [];
+      let after: { createdAt: number; archiveId: string } | undefined;
+      for (;;) {
+        const page = await store.archives.listForInventory(v.id, after, 3, {});
+        if (page.length === 0) break;
+        seen.push(...page.map((a) => a.archiveId));
+        const last = page.at(-1)!;
+        after = { createdAt: last.createdAt, archiveId: last.archiveId };
+      }
+      assert.equal(seen.length, 7);
+      assert.equal(new Set(seen).size, 7);
+      const filtered = await store.archives.listForInventory(v.id, undefined, 100, { startMs: 1002, endMs: 1005 });
+      assert.ok(filtered.every((a) => a.createdAt >= 1002 && a.createdAt < 1005));
+      assert.ok(filtered.length > 0 && filtered.length < 7);
+    });
+  });
+}
+
+/** The blob contract: staged blobs are invisible until committed; discard leaves nothing. */
+export function blobContract(name: string, open: () => Promise<{ blobs: BlobStore; cleanup(): Promise<void> }>) {
+  describe(`blob contract: ${name}`, () => {
+    let blobs: BlobStore;
+    let cleanup: () => Promise<void>;
+    before(async () => {
+      ({ blobs, cleanup } = await open());
+    });
+    after(async () => {
+      await blobs.close();
+      await cleanup();
+    });
+    const keys = async () => {
+      const out: string[] = [];
+      for await (const b of blobs.list()) out.push(b.key);
+      return out.sort();
+    };
+
+    test("stage → commit makes a blob readable, whole and by range; chunks are seen in order", async () => {
+      const seen: Buffer[] = [];
+      const staged = await blobs.stage(Readable.from([Buffer.from("hello "), Buffer.from("world")]), {
+        onChunk: (c) => seen.push(c),
+      });
+      assert.equal(staged.size, 11);
+      assert.equal(Buffer.concat(seen).toString(), "hello world");
+      assert.deepEqual(await keys(), [], "invisible before commit");
+      await staged.commit();
+      assert.deepEqual(await keys(), [staged.key]);
+      assert.equal(await text(blobs.read(staged.key)), "hello world");
+      assert.equal(await text(blobs.read(staged.key, { start: 6, end: 10 })), "world");
+      await blobs.delete(staged.key);
+      await blobs.delete(staged.key);
+      assert.deepEqual(await keys(), []);
+    });
+
+    test("discard and size limits leave nothing behind", async () => {
+      const staged = await blobs.stage(Readable.from([Buffer.from("abc")]));
+      await staged.discard();
+      await assert.rejects(staged.commit());
+      await assert.rejects(blobs.stage(Readable.from([Buffer.alloc(10), Buffer.alloc(10)]), { maxBytes: 15 }));
+      const failing = async function* () {
+        yield Buffer.from("partial");
+        throw new Error("client went away");
+      };
+      await assert.rejects(blobs.stage(failing()), /client went away/);
+      await blobs.recover();
+      assert.deepEqual(await keys(), []);
+    });
+
+    test("keys are generated, never taken from callers", async () => {
+      const a = await blobs.stage(Readable.from([Buffer.from("1")]));
+      const b = await blobs.stage(Readable.from([Buffer.from("1")]));
+      assert.notEqual(a.key, b.key);
+      await a.discard();
+      await b.discard();
+      assert.throws(() => blobs.read("../../etc/passwd"));
+    });
+  });
+}
