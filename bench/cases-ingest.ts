@@ -1,0 +1,204 @@
+import { createReadStream } from "node:fs";
+import { readdir, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import type { Ctx } from "./context.js";
+import { hashRepeated, repeated } from "./data.js";
+import { dropCaches, timeCommand } from "./procs.js";
+import { fmt, fmtBytes, median, mibps, pool, seconds } from "./stats.js";
+
+const HWM = 2 ** 20;
+
+/** The physical limit of ingesting the source: the slower of an fsync'd dd and openssl's SHA-256. */
+async function ingestLimit(ctx: Ctx): Promise<{ dd: number; sha: number; limit: number }> {
+  const out = join(ctx.dataDir, "dd.out");
+  const dd = await timeCommand("dd", [`if=${ctx.src.path}`, `of=${out}`, "bs=1M", "conv=fsync"]);
+  await unlink(out);
+  const sha = await timeCommand("openssl", ["dgst", "-sha256", ctx.src.path]);
+  return { dd, sha, limit: Math.max(dd, sha) };
+}
+
+async function uploadArchive(ctx: Ctx): Promise<{ s: number; archiveId: string }> {
+  const { src, gl, vault } = ctx;
+  const t0 = process.hrtime.bigint();
+  const r = await gl.ok("POST", `/-/vaults/${vault}/archives`, {
+    headers: { "content-length": String(src.size), "x-amz-sha256-tree-hash": src.treeHash },
+    payloadHash: src.sha256,
+    body: createReadStream(src.path, { highWaterMark: HWM }),
+  });
+  const s = seconds(t0);
+  if (r.headers["x-amz-sha256-tree-hash"] !== src.treeHash) throw new Error("server returned another tree hash");
+  return { s, archiveId: r.headers["x-amz-archive-id"] as string };
+}
+
+async function multipartUpload(ctx: Ctx): Promise<{ s: number; archiveId: string }> {
+  const { src, gl, vault, args } = ctx;
+  const base = `/-/vaults/${vault}/multipart-uploads`;
+  const t0 = process.hrtime.bigint();
+  const init = await gl.ok("POST", base, { headers: { "x-amz-part-size": String(args.partSize) } });
+  const id = init.headers["x-amz-multipart-upload-id"] as string;
+  await pool(src.parts, args.inFlight, (p) =>
+    gl.ok("PUT", `${base}/${id}`, {
+      headers: {
+        "content-range": `bytes ${p.start}-${p.end}/*`,
+        "content-length": String(p.end - p.start + 1),
+        "x-amz-sha256-tree-hash": p.treeHash,
+      },
+      payloadHash: p.sha256,
+      body: createReadStream(src.path, { start: p.start, end: p.end, highWaterMark: HWM }),
+    }),
+  );
+  const done = await gl.ok("POST", `${base}/${id}`, {
+    headers: { "x-amz-archive-size": String(src.size), "x-amz-sha256-tree-hash": src.treeHash },
+  });
+  return { s: seconds(t0), archiveId: done.headers["x-amz-archive-id"] as string };
+}
+
+async function deleteArchive(ctx: Ctx, archiveId: string): Promise<void> {
+  await ctx.gl.ok("DELETE", `/-/vaults/${ctx.vault}/archives/${archiveId}`);
+}
+
+/** Cases 1 and 2: alternating rounds of (limit, upload); the median per-round ratio is reported. */
+async function ingestCase(ctx: Ctx, n: 1 | 2): Promise<void> {
+  const { args, src } = ctx;
+  const upload = n === 1 ? uploadArchive : multipartUpload;
+  const label =
+    n === 1
+      ? `1 UploadArchive ${fmtBytes(src.size)} (MiB/s)`
+      : `2 Multipart ${fmtBytes(src.size)}, ${fmtBytes(args.partSize)} parts ×${args.inFlight} (MiB/s)`;
+  const ratios: number[] = [];
+  const pfRates: number[] = [];
+  const limitRates: number[] = [];
+  const details: string[] = [];
+  for (let r = 0; r < args.rounds; r++) {
+    // Alternate which goes first so that neither always gets the fresher page cache or quieter disk.
+    let lim: Awaited<ReturnType<typeof ingestLimit>>;
+    let up: Awaited<ReturnType<typeof uploadArchive>>;
+    if (r % 2 === 0) {
+      lim = await ingestLimit(ctx);
+      up = await upload(ctx);
+    } else {
+      up = await upload(ctx);
+      lim = await ingestLimit(ctx);
+    }
+    if (r === args.rounds - 1) ctx.archiveId = up.archiveId;
+    else await deleteArchive(ctx, up.archiveId);
+    ratios.push(lim.limit / up.s);
+    pfRates.push(mibps(src.size, up.s));
+    limitRates.push(mibps(src.size, lim.limit));
+    details.push(`dd ${fmt(mibps(src.size, lim.dd), 0)}, sha256 ${fmt(mibps(src.size, lim.sha), 0)}`);
+    ctx.log(
+      `  case ${n} round ${r + 1}: permafrost ${fmt(mibps(src.size, up.s), 0)} MiB/s, limit ${fmt(mibps(src.size, lim.limit), 0)} MiB/s (${details.at(-1)})`,
+    );
+  }
+  ctx.rows.push({
+    case: label,
+    permafrost: fmt(median(pfRates), 0),
+    baseline: `${fmt(median(limitRates), 0)} (min of dd fsync, openssl)`,
+    ratio: median(ratios),
+    target: 0.85,
+    note: `rounds: ${details.join("; ")}`,
+  });
+}
+
+export const case1 = (ctx: Ctx) => ingestCase(ctx, 1);
+export const case2 = (ctx: Ctx) => ingestCase(ctx, 2);
+
+/** The blob file holding the kept archive: the committed blob of exactly its size, newest first. */
+async function blobFileOf(ctx: Ctx): Promise<string> {
+  const root = join(ctx.dataDir, "blobs");
+  let best: { path: string; mtime: number } | undefined;
+  for (const shard of await readdir(root)) {
+    for (const name of await readdir(join(root, shard))) {
+      const p = join(root, shard, name);
+      const st = await stat(p);
+      if (st.size === ctx.src.size && (!best || st.mtimeMs > best.mtime)) best = { path: p, mtime: st.mtimeMs };
+    }
+  }
+  if (!best) throw new Error("blob file of the archive not found");
+  return best.path;
+}
+
+/** Case 3: GetJobOutput of the whole archive vs `cat` of its blob file to /dev/null. */
+export async function case3(ctx: Ctx): Promise<void> {
+  const { gl, vault, src, args } = ctx;
+  if (!ctx.archiveId) ctx.archiveId = (await uploadArchive(ctx)).archiveId;
+  const init = await gl.ok("POST", `/-/vaults/${vault}/jobs`, {
+    body: Buffer.from(JSON.stringify({ Type: "archive-retrieval", ArchiveId: ctx.archiveId })),
+  });
+  const jobId = init.headers["x-amz-job-id"] as string;
+  for (let i = 0; ; i++) {
+    const d = JSON.parse((await gl.ok("GET", `/-/vaults/${vault}/jobs/${jobId}`)).body.toString("utf8")) as {
+      Completed?: boolean;
+    };
+    if (d.Completed) break;
+    if (i > 600) throw new Error("archive-retrieval job did not complete within a minute");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const blobFile = await blobFileOf(ctx);
+  const ratios: number[] = [];
+  const pf: number[] = [];
+  const cat: number[] = [];
+  let cold = args.coldCache;
+  for (let r = 0; r < args.rounds; r++) {
+    const download = async () => {
+      if (cold) cold = await dropCaches();
+      const t0 = process.hrtime.bigint();
+      const res = await gl.ok("GET", `/-/vaults/${vault}/jobs/${jobId}/output`, { discard: true });
+      const s = seconds(t0);
+      if (res.bytes !== src.size) throw new Error(`GetJobOutput returned ${res.bytes} of ${src.size} bytes`);
+      const th = res.headers["x-amz-sha256-tree-hash"];
+      if (th !== undefined && th !== src.treeHash) throw new Error("GetJobOutput returned another tree hash");
+      return s;
+    };
+    const catTime = async () => {
+      if (cold) cold = await dropCaches();
+      return timeCommand("sh", ["-c", 'cat "$0" > /dev/null', blobFile]);
+    };
+    let d: number;
+    let c: number;
+    if (r % 2 === 0) {
+      c = await catTime();
+      d = await download();
+    } else {
+      d = await download();
+      c = await catTime();
+    }
+    ratios.push(c / d);
+    pf.push(mibps(src.size, d));
+    cat.push(mibps(src.size, c));
+    ctx.log(
+      `  case 3 round ${r + 1}: GetJobOutput ${fmt(pf.at(-1) as number, 0)} MiB/s, cat ${fmt(cat.at(-1) as number, 0)} MiB/s`,
+    );
+  }
+  ctx.rows.push({
+    case: `3 GetJobOutput ${fmtBytes(src.size)} (MiB/s)`,
+    permafrost: fmt(median(pf), 0),
+    baseline: `${fmt(median(cat), 0)} (cat > /dev/null, ${cold ? "cold" : "warm"} cache)`,
+    ratio: median(ratios),
+    target: 0.8,
+  });
+}
+
+/** Case 7's extra load: one part of `bigPart` bytes (the source repeated), then abort. */
+export async function bigPart(ctx: Ctx): Promise<void> {
+  const { gl, vault, src, args } = ctx;
+  const times = Math.max(1, Math.round(args.bigPart / src.size));
+  const size = src.size * times;
+  const { sha256, treeHash } = await hashRepeated(src.path, times); // untimed
+  const base = `/-/vaults/${vault}/multipart-uploads`;
+  const init = await gl.ok("POST", base, { headers: { "x-amz-part-size": String(size) } });
+  const id = init.headers["x-amz-multipart-upload-id"] as string;
+  const t0 = process.hrtime.bigint();
+  await gl.ok("PUT", `${base}/${id}`, {
+    headers: {
+      "content-range": `bytes 0-${size - 1}/*`,
+      "content-length": String(size),
+      "x-amz-sha256-tree-hash": treeHash,
+    },
+    payloadHash: sha256,
+    body: repeated(src.path, times),
+  });
+  const s = seconds(t0);
+  ctx.log(`  case 7 part of ${fmtBytes(size)}: ${fmt(mibps(size, s), 0)} MiB/s`);
+  await gl.ok("DELETE", `${base}/${id}`);
+}

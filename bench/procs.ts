@@ -1,0 +1,148 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { BenchCredential } from "./client.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+export const BENCH_CRED: BenchCredential & { accountId: string } = {
+  accessKeyId: "AKIABENCHMARKAAAAAAA",
+  secretAccessKey: "bench-secret-key-0000000000000000000000",
+  accountId: "123456789012",
+};
+
+export interface Proc {
+  pid: number;
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Reads a /proc/PID/status field in KiB (VmRSS, VmHWM). */
+export async function procKiB(pid: number, field: "VmRSS" | "VmHWM"): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
+  if (!m) throw new Error(`no ${field} for ${pid}`);
+  return Number(m[1]);
+}
+
+/** Resets the peak-RSS counter (VmHWM) of a process, so a case's peak is its own. */
+export async function resetPeak(pid: number): Promise<boolean> {
+  try {
+    await writeFile(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    let err = "";
+    const onData = (d: Buffer) => {
+      buf += d.toString("utf8");
+      const m = pattern.exec(buf);
+      if (m) {
+        child.stdout?.off("data", onData);
+        child.stdout?.resume();
+        resolve(m[1] as string);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (d: Buffer) => {
+      err += d.toString("utf8");
+    });
+    child.once("exit", (code) => reject(new Error(`${what} exited with ${code} before starting:\n${buf}${err}`)));
+  });
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+    });
+}
+
+/** The built CLI (`node dist/cli/main.js serve`) on an ephemeral port, as its own process. */
+export async function startPermafrost(dataDir: string, extraEnv: Record<string, string> = {}): Promise<Proc> {
+  const child = spawn(
+    process.execPath,
+    ["dist/cli/main.js", "serve", "--port", "0", "--data-dir", dataDir, "--log-level", "info"],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PERMAFROST_ACCESS_KEY_ID: BENCH_CRED.accessKeyId,
+        PERMAFROST_SECRET_ACCESS_KEY: BENCH_CRED.secretAccessKey,
+        PERMAFROST_ACCOUNT_ID: BENCH_CRED.accountId,
+        ...extraEnv,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const url = await waitForLine(child, /"url":"(http:[^"]+)"/, "permafrost");
+  child.stderr?.resume();
+  return { pid: child.pid as number, url, child, stop: stopper(child) };
+}
+
+/** The reference: a bare node:http server answering `body` (same bytes as DescribeVault) to everything. */
+export async function startBareNode(body: string, status = 200): Promise<Proc> {
+  const src = `
+const http = require("node:http");
+const crypto = require("node:crypto");
+const body = Buffer.from(process.env.BARE_BODY, "utf8");
+const status = Number(process.env.BARE_STATUS);
+const server = http.createServer({ keepAliveTimeout: 65000 }, (req, res) => {
+  req.on("data", () => {});
+  req.on("end", () => {
+    res.writeHead(status, {
+      "x-amzn-RequestId": crypto.randomUUID(),
+      Date: new Date().toUTCString(),
+      "Content-Type": "application/json",
+      "Content-Length": String(body.length),
+    });
+    res.end(body);
+  });
+});
+server.listen(0, "127.0.0.1", () => console.log("listening http://127.0.0.1:" + server.address().port));
+process.on("SIGTERM", () => process.exit(0));
+`;
+  const child = spawn(process.execPath, ["-e", src], {
+    env: { ...process.env, BARE_BODY: body, BARE_STATUS: String(status) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const url = await waitForLine(child, /listening (http:\S+)/, "bare node server");
+  return { pid: child.pid as number, url, child, stop: stopper(child) };
+}
+
+/** Runs a command to completion; returns its wall time in seconds (process start to exit). */
+export function timeCommand(cmd: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => {
+      err += d.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      const s = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (code === 0) resolve(s);
+      else reject(new Error(`${cmd} ${args.join(" ")} exited ${code}: ${err}`));
+    });
+  });
+}
+
+export async function dropCaches(): Promise<boolean> {
+  try {
+    await timeCommand("sync", []);
+    await writeFile("/proc/sys/vm/drop_caches", "3");
+    return true;
+  } catch {
+    return false;
+  }
+}
