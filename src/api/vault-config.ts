@@ -1,19 +1,11 @@
-import type { Handler } from "./types.js";
-import { notYet } from "./unbuilt.js";
+import { notificationHandlers } from "./notify-config.js";
+import { accessPolicyHandlers, vaultLockHandlers } from "./vault-policy.js";
+import { tagHandlers } from "./vault-tags.js";
 
-const op = (name: string): Handler => notYet(name);
+/** Vault configuration: tags, notifications, access policy, Vault Lock (SPEC §3.5–3.17). */
 export const vaultConfigHandlers = {
-  AddTagsToVault: op("AddTagsToVault"),
-  RemoveTagsFromVault: op("RemoveTagsFromVault"),
-  ListTagsForVault: op("ListTagsForVault"),
-  SetVaultNotifications: op("SetVaultNotifications"),
-  GetVaultNotifications: op("GetVaultNotifications"),
-  DeleteVaultNotifications: op("DeleteVaultNotifications"),
-  SetVaultAccessPolicy: op("SetVaultAccessPolicy"),
-  GetVaultAccessPolicy: op("GetVaultAccessPolicy"),
-  DeleteVaultAccessPolicy: op("DeleteVaultAccessPolicy"),
-  InitiateVaultLock: op("InitiateVaultLock"),
-  CompleteVaultLock: op("CompleteVaultLock"),
-  AbortVaultLock: op("AbortVaultLock"),
-  GetVaultLock: op("GetVaultLock"),
+  ...tagHandlers,
+  ...notificationHandlers,
+  ...accessPolicyHandlers,
+  ...vaultLockHandlers,
 };
