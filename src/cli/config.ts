@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { type Credential, defaultConfig, rootPrincipal, type ServerConfig } from "../core/config.js";
 import { isAccountId } from "../core/names.js";
+import { parseExpeditedCapacity } from "../core/retrieval.js";
 
 /** Options as given on the command line (commander's camel-cased names). */
 export interface Flags {
@@ -60,6 +61,10 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
       region: env.PERMAFROST_REGION,
       inventoryRefreshSeconds: int(env.PERMAFROST_INVENTORY_REFRESH_SECONDS, "PERMAFROST_INVENTORY_REFRESH_SECONDS"),
       logLevel: env.PERMAFROST_LOG_LEVEL,
+      standardRetrievalHours: int(env.PERMAFROST_STANDARD_RETRIEVAL_HOURS, "PERMAFROST_STANDARD_RETRIEVAL_HOURS"),
+      freeTierBytesPerDay: int(env.PERMAFROST_FREE_TIER_BYTES_PER_DAY, "PERMAFROST_FREE_TIER_BYTES_PER_DAY"),
+      expeditedCapacity: env.PERMAFROST_EXPEDITED_CAPACITY,
+      secureTransport: bool(env.PERMAFROST_SECURE_TRANSPORT),
     }),
   );
   // The default account's credentials: each variable replaces one field of the first credential.
@@ -83,5 +88,7 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
       logLevel: flags.logLevel,
     }),
   );
+  parseExpeditedCapacity(cfg.expeditedCapacity); // fail at startup, not at the first Expedited job
+  if (!(cfg.standardRetrievalHours > 0)) throw new Error("standardRetrievalHours must be positive");
   return cfg;
 }

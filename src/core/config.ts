@@ -25,6 +25,14 @@ export interface ServerConfig {
   /** Multipart uploads idle for this long expire and their parts are reclaimed. */
   uploadExpirySeconds: number;
   logLevel: string;
+  /** Data-retrieval policy accounting: hours a Standard retrieval's bytes are spread over (SPEC §9.1). */
+  standardRetrievalHours: number;
+  /** Data-retrieval policy `FreeTier`: bytes of Standard retrievals allowed per UTC day. */
+  freeTierBytesPerDay: number;
+  /** Simulated on-demand Expedited capacity without a provisioned unit: "always", "never" or "N-per-5-min". */
+  expeditedCapacity: string;
+  /** Whether clients reach Permafrost over TLS (a terminating proxy): the value of aws:SecureTransport. */
+  secureTransport: boolean;
 }
 
 export const DEFAULT_ACCOUNT_ID = "123456789012";
@@ -53,5 +61,10 @@ export function defaultConfig(): ServerConfig {
     abortedUploadGraceSeconds: 3600,
     uploadExpirySeconds: 24 * 3600,
     logLevel: "info",
+    standardRetrievalHours: 4,
+    // AWS's historical free retrieval: 10 GiB a month, prorated daily.
+    freeTierBytesPerDay: Math.floor((10 * 1024 ** 3) / 30),
+    expeditedCapacity: "always",
+    secureTransport: false,
   };
 }
