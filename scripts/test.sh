@@ -21,7 +21,7 @@ fi
 echo "== build"
 npx tsc -p tsconfig.json
 echo "== lint (biome, dependency-cruiser)"
-npx biome check src test bench
+npx biome check
 npx depcruise src --config .dependency-cruiser.cjs
 
 echo "== tests"
