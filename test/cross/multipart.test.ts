@@ -172,7 +172,7 @@ describe("AWS CLI (Debian awscli) multipart", () => {
 
     const lp = await awsCli(s.url, ["list-parts", ...base, "--upload-id", uploadId]);
     assert.equal(lp.code, 0, lp.stderr);
-    const parts = lp.json as { Parts: { RangeInBytes: string; SHA256TreeHash: string }[]; ArchiveDescription: string };
+    const parts = lp.json as { Parts: { RangeInBytes: string; SHA256TreeHash: string }[] };
     assert.deepEqual(
       parts.Parts.map((p) => p.RangeInBytes),
       ["0-1048575", "1048576-2097151", "2097152-2102151"],
@@ -181,7 +181,12 @@ describe("AWS CLI (Debian awscli) multipart", () => {
       parts.Parts.map((p) => p.SHA256TreeHash),
       checksums,
     );
-    assert.equal(parts.ArchiveDescription, "cli multipart");
+    // The CLI's auto-pagination keeps only the result key; one raw page shows every field.
+    const page = await awsCli(s.url, ["list-parts", ...base, "--upload-id", uploadId, "--no-paginate"]);
+    const raw = page.json as { ArchiveDescription: string; PartSizeInBytes: number; MultipartUploadId: string };
+    assert.equal(raw.ArchiveDescription, "cli multipart");
+    assert.equal(raw.PartSizeInBytes, MIB);
+    assert.equal(raw.MultipartUploadId, uploadId);
 
     const lu = await awsCli(s.url, ["list-multipart-uploads", "--account-id", "-", "--vault-name", "cli-mp"]);
     assert.equal(lu.code, 0, lu.stderr);
