@@ -102,11 +102,11 @@ export class SqliteSettingsStore implements SettingsStore {
       ),
       deleteInProgressLock: db.prepare("DELETE FROM vault_locks WHERE vault_id = ? AND state = 'InProgress'"),
       deleteAnyLock: db.prepare("DELETE FROM vault_locks WHERE vault_id = ?"),
-      inForce: db.prepare<[number, number], { kind: "access" | "lock"; parsed: string }>(
-        `SELECT 'access' AS kind, parsed FROM vault_access_policies WHERE vault_id = ?1
+      inForce: db.prepare<[number, number, number], { kind: "access" | "lock"; parsed: string }>(
+        `SELECT 'access' AS kind, parsed FROM vault_access_policies WHERE vault_id = ?
          UNION ALL
          SELECT 'lock' AS kind, parsed FROM vault_locks
-           WHERE vault_id = ?1 AND (state = 'Locked' OR expires_at > ?2)`,
+           WHERE vault_id = ? AND (state = 'Locked' OR expires_at > ?)`,
       ),
       retrievalPolicy: db.prepare<[string, string], { strategy: RetrievalStrategy; bytes_per_hour: number | null }>(
         "SELECT strategy, bytes_per_hour FROM retrieval_policies WHERE account_id = ? AND region = ?",
@@ -285,7 +285,7 @@ export class SqliteSettingsStore implements SettingsStore {
 
   async policiesInForce(vaultId: number, now: number): Promise<{ access?: string; lock?: string }> {
     const out: { access?: string; lock?: string } = {};
-    for (const r of this.s.inForce.all(vaultId, now)) out[r.kind] = r.parsed;
+    for (const r of this.s.inForce.all(vaultId, vaultId, now)) out[r.kind] = r.parsed;
     return out;
   }
 
