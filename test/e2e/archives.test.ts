@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-glacier";
 import type { Clock } from "../../src/core/clock.js";
 import { signedRequest } from "../helpers/raw.js";
-import { ACCOUNT_A, startTestServer, type TestServer } from "../helpers/server.js";
+import { ACCOUNT_A, CRED_A, startTestServer, type TestServer } from "../helpers/server.js";
 
 /** D(n) of SPEC §4.2: byte i has value i mod 256. */
 const D = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => i % 256));
@@ -148,6 +148,59 @@ describe("archives", () => {
         return err.$metadata?.httpStatusCode === 400;
       },
     );
+  });
+
+  test("a body cut short by the client stores nothing; a body longer than Content-Length is refused", async () => {
+    const before = [await stats(), await blobCount()];
+    const { Hash } = await import("@smithy/hash-node");
+    const { SignatureV4 } = await import("@smithy/signature-v4");
+    const { request } = await import("node:http");
+    const u = new URL(s.url);
+    const body = D(300_000);
+    const signer = new SignatureV4({
+      credentials: CRED_A,
+      region: "us-east-1",
+      service: "glacier",
+      sha256: Hash.bind(null, "sha256"),
+    });
+    const signed = await signer.sign({
+      method: "POST",
+      protocol: "http:",
+      hostname: u.hostname,
+      path: "/-/vaults/arch/archives",
+      headers: {
+        host: u.host,
+        "x-amz-glacier-version": "2012-06-01",
+        "x-amz-content-sha256": sha(body),
+        "x-amz-sha256-tree-hash": sha(body),
+        "content-length": String(body.length),
+      },
+    });
+    const req = request({
+      host: u.hostname,
+      port: u.port,
+      method: "POST",
+      path: "/-/vaults/arch/archives",
+      headers: signed.headers,
+    });
+    req.on("error", () => {});
+    req.write(body.subarray(0, 100_000));
+    await new Promise((r) => setTimeout(r, 100));
+    req.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual([await stats(), await blobCount()], before);
+    assert.equal(await tmpCount(), 0, "the staged file of the broken upload is removed");
+
+    // Content-Length says 10 bytes, the client's hashes cover 20: the server reads 10 and finds a mismatch.
+    const twenty = D(20);
+    const res = await signedRequest(s.url, {
+      method: "POST",
+      path: "/-/vaults/arch/archives",
+      headers: { "x-amz-content-sha256": sha(twenty), "x-amz-sha256-tree-hash": sha(twenty) },
+      body: twenty.subarray(0, 10),
+    });
+    assert.equal(res.status, 403);
+    assert.deepEqual([await stats(), await blobCount()], before);
   });
 
   test("upload to a missing vault is ResourceNotFound", async () => {
