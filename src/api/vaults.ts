@@ -19,8 +19,13 @@ export function describeVaultJson(v: VaultRecord) {
   };
 }
 
-const refreshed = (svc: Services, v: VaultRecord) =>
-  svc.store.vaults.refreshInventory(v.id, svc.clock.now(), svc.config.inventoryRefreshSeconds * 1000);
+/** The vault as of its latest inventory, taking a due snapshot first (a write only when one is due). */
+async function refreshed(svc: Services, v: VaultRecord): Promise<VaultRecord> {
+  const now = svc.clock.now();
+  const intervalMs = svc.config.inventoryRefreshSeconds * 1000;
+  if (v.dirtySince === null || v.dirtySince > now - intervalMs) return v;
+  return svc.store.vaults.refreshInventory(v.id, now, intervalMs);
+}
 
 const CreateVault: Handler = async (req, svc) => {
   const name = req.params.vaultName ?? "";
