@@ -1,16 +1,22 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
+  AbortVaultLockCommand,
   AddTagsToVaultCommand,
+  CompleteVaultLockCommand,
   CreateVaultCommand,
+  DeleteArchiveCommand,
   DeleteVaultAccessPolicyCommand,
   DeleteVaultCommand,
   DeleteVaultNotificationsCommand,
   DescribeVaultCommand,
   GetVaultAccessPolicyCommand,
+  GetVaultLockCommand,
   GetVaultNotificationsCommand,
   type GlacierClient,
+  InitiateVaultLockCommand,
   ListJobsCommand,
+  ListMultipartUploadsCommand,
   ListTagsForVaultCommand,
   RemoveTagsFromVaultCommand,
   SetVaultAccessPolicyCommand,
@@ -427,6 +433,115 @@ describe("vault configuration", () => {
       await rejectsWith(a.send(new DescribeVaultCommand(id)), "AccessDeniedException", 403);
       await setPolicy(deny({ DateLessThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } }));
       await a.send(new DescribeVaultCommand(id));
+    });
+
+    test("every vault-scoped operation: allowed, denied by a policy naming it, allowed again (owner and another account)", async () => {
+      const v = await vault("enforce-all");
+      const lockDoc = policyText({ Effect: "Deny", Principal: "*", Action: "glacier:DeleteVault", Resource: arn(v) });
+      type Call = (c: GlacierClient, accountId: string) => Promise<unknown>;
+      const ops: [string, Call][] = [
+        ["DescribeVault", (c, accountId) => c.send(new DescribeVaultCommand({ accountId, vaultName: v }))],
+        ["ListJobs", (c, accountId) => c.send(new ListJobsCommand({ accountId, vaultName: v }))],
+        [
+          "ListMultipartUploads",
+          (c, accountId) => c.send(new ListMultipartUploadsCommand({ accountId, vaultName: v })),
+        ],
+        [
+          "UploadArchive",
+          (c, accountId) =>
+            c.send(new UploadArchiveCommand({ accountId, vaultName: v, body: new Uint8Array([1, 2, 3]) })),
+        ],
+        [
+          "DeleteArchive",
+          (c, accountId) => c.send(new DeleteArchiveCommand({ accountId, vaultName: v, archiveId: "x".repeat(138) })),
+        ],
+        [
+          "AddTagsToVault",
+          (c, accountId) => c.send(new AddTagsToVaultCommand({ accountId, vaultName: v, Tags: { t: "1" } })),
+        ],
+        [
+          "RemoveTagsFromVault",
+          (c, accountId) => c.send(new RemoveTagsFromVaultCommand({ accountId, vaultName: v, TagKeys: ["t"] })),
+        ],
+        ["ListTagsForVault", (c, accountId) => c.send(new ListTagsForVaultCommand({ accountId, vaultName: v }))],
+        [
+          "SetVaultNotifications",
+          (c, accountId) =>
+            c.send(
+              new SetVaultNotificationsCommand({
+                accountId,
+                vaultName: v,
+                vaultNotificationConfig: { SNSTopic: TOPIC, Events: ["ArchiveRetrievalCompleted"] },
+              }),
+            ),
+        ],
+        [
+          "GetVaultNotifications",
+          (c, accountId) => c.send(new GetVaultNotificationsCommand({ accountId, vaultName: v })),
+        ],
+        [
+          "DeleteVaultNotifications",
+          (c, accountId) => c.send(new DeleteVaultNotificationsCommand({ accountId, vaultName: v })),
+        ],
+        [
+          "InitiateVaultLock",
+          // Aborting first keeps the state machine (one lock in progress at a time) out of the way.
+          (c, accountId) =>
+            c
+              .send(new AbortVaultLockCommand({ accountId, vaultName: v }))
+              .then(() =>
+                c.send(new InitiateVaultLockCommand({ accountId, vaultName: v, policy: { Policy: lockDoc } })),
+              ),
+        ],
+        ["GetVaultLock", (c, accountId) => c.send(new GetVaultLockCommand({ accountId, vaultName: v }))],
+        [
+          "CompleteVaultLock",
+          (c, accountId) => c.send(new CompleteVaultLockCommand({ accountId, vaultName: v, lockId: "A".repeat(24) })),
+        ],
+        ["AbortVaultLock", (c, accountId) => c.send(new AbortVaultLockCommand({ accountId, vaultName: v }))],
+      ];
+      /** Allowed = not refused by access control (a domain error such as a wrong lock id is fine). */
+      const allowed = async (call: Promise<unknown>, label: string) => {
+        try {
+          await call;
+        } catch (err) {
+          assert.notEqual((err as Error).name, "AccessDeniedException", label);
+        }
+      };
+      const setPolicy = (Policy: string) =>
+        a.send(new SetVaultAccessPolicyCommand({ accountId: "-", vaultName: v, policy: { Policy } }));
+      const grantB = { Effect: "Allow", Principal: { AWS: ACCOUNT_B }, Action: "glacier:*", Resource: arn(v) };
+      for (const [op, call] of ops) {
+        const denyOp = { Effect: "Deny", Principal: "*", Action: `glacier:${op}`, Resource: arn(v) };
+        await allowed(call(a, "-"), `owner ${op} before`);
+        await setPolicy(policyText(denyOp));
+        await rejectsWith(call(a, "-"), "AccessDeniedException", 403, new RegExp(`glacier:${op} on resource`));
+        await a.send(new DeleteVaultAccessPolicyCommand({ accountId: "-", vaultName: v }));
+        await allowed(call(a, "-"), `owner ${op} after`);
+
+        await rejectsWith(call(b, ACCOUNT_A), "AccessDeniedException", 403);
+        await setPolicy(policyText(grantB));
+        await allowed(call(b, ACCOUNT_A), `B ${op} granted`);
+        await setPolicy(policyText(grantB, denyOp));
+        await rejectsWith(call(b, ACCOUNT_A), "AccessDeniedException", 403, /explicit deny/);
+        await setPolicy(policyText(grantB));
+        await allowed(call(b, ACCOUNT_A), `B ${op} granted again`);
+        await a.send(new DeleteVaultAccessPolicyCommand({ accountId: "-", vaultName: v }));
+      }
+      // The access-policy operations themselves, for another account.
+      const getPolicy: Call = (c, accountId) => c.send(new GetVaultAccessPolicyCommand({ accountId, vaultName: v }));
+      await setPolicy(policyText(grantB));
+      await allowed(getPolicy(b, ACCOUNT_A), "B GetVaultAccessPolicy granted");
+      await setPolicy(
+        policyText(grantB, {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "glacier:GetVaultAccessPolicy",
+          Resource: arn(v),
+        }),
+      );
+      await rejectsWith(getPolicy(b, ACCOUNT_A), "AccessDeniedException", 403);
+      await allowed(getPolicy(a, "-"), "the owner always reads its access policy");
     });
 
     test("DeleteVault removes tags, notifications and the access policy with the vault", async () => {
