@@ -21,6 +21,31 @@ const toArchive = (r: ArchiveRow): ArchiveRecord => ({
   segments: JSON.parse(r.segments) as Segment[],
 });
 
+/** Live statistics move with every archive added or removed; the inventory catches up later. */
+function vaultAdjuster(ctx: SqliteContext) {
+  return ctx.db.prepare(
+    `UPDATE vaults SET live_count = live_count + ?, live_size = live_size + ?,
+       dirty_since = COALESCE(dirty_since, ?) WHERE id = ?`,
+  );
+}
+
+/**
+ * Records an archive inside the caller's transaction: its row, its blob references and the vault's
+ * live statistics. Shared by UploadArchive and CompleteMultipartUpload so the rules live in one place.
+ */
+export function archiveInserter(ctx: SqliteContext): (a: ArchiveRecord, now: number) => void {
+  const insert = ctx.db.prepare(
+    `INSERT INTO archives (archive_id, vault_id, size, tree_hash, description, created_at, segments)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const adjust = vaultAdjuster(ctx);
+  return (a, now) => {
+    insert.run(a.archiveId, a.vaultId, a.size, a.treeHash, a.description, a.createdAt, JSON.stringify(a.segments));
+    ctx.ledger.add(a.segments);
+    adjust.run(1, a.size, now, a.vaultId);
+  };
+}
+
 export class SqliteArchiveStore implements ArchiveStore {
   private readonly getStmt;
   private readonly insertTx;
@@ -31,20 +56,9 @@ export class SqliteArchiveStore implements ArchiveStore {
   constructor(ctx: SqliteContext) {
     const { db, ledger } = ctx;
     this.getStmt = db.prepare<[string], ArchiveRow>("SELECT * FROM archives WHERE archive_id = ?");
-    const insert = db.prepare(
-      `INSERT INTO archives (archive_id, vault_id, size, tree_hash, description, created_at, segments)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
     const remove = db.prepare("DELETE FROM archives WHERE archive_id = ?");
-    const adjust = db.prepare(
-      `UPDATE vaults SET live_count = live_count + ?, live_size = live_size + ?,
-         dirty_since = COALESCE(dirty_since, ?) WHERE id = ?`,
-    );
-    this.insertTx = db.transaction((a: ArchiveRecord, now: number) => {
-      insert.run(a.archiveId, a.vaultId, a.size, a.treeHash, a.description, a.createdAt, JSON.stringify(a.segments));
-      ledger.add(a.segments);
-      adjust.run(1, a.size, now, a.vaultId);
-    });
+    const adjust = vaultAdjuster(ctx);
+    this.insertTx = db.transaction(archiveInserter(ctx));
     this.deleteTx = db.transaction((archiveId: string, now: number): ArchiveRow | undefined => {
       const row = this.getStmt.get(archiveId);
       if (!row) return undefined;

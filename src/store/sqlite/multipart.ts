@@ -9,6 +9,7 @@ import type {
   UploadStore,
 } from "../multipart.js";
 import type { ArchiveRecord } from "../types.js";
+import { archiveInserter } from "./archives.js";
 import type { SqliteContext } from "./context.js";
 
 interface UploadRow {
@@ -103,16 +104,8 @@ export class SqliteUploadStore implements UploadStore {
        WHERE upload_id = ?`,
     );
     const deleteUpload = db.prepare("DELETE FROM uploads WHERE upload_id = ?");
-    // The archive is created here rather than through the archive store so that the state check,
-    // the archive row and the upload's closing share one IMMEDIATE transaction.
-    const insertArchive = db.prepare(
-      `INSERT INTO archives (archive_id, vault_id, size, tree_hash, description, created_at, segments)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const adjustVault = db.prepare(
-      `UPDATE vaults SET live_count = live_count + 1, live_size = live_size + ?,
-         dirty_since = COALESCE(dirty_since, ?) WHERE id = ?`,
-    );
+    // The state check, the archive row and the upload's closing share one IMMEDIATE transaction.
+    const insertArchive = archiveInserter(ctx);
 
     /** Drops an upload's parts and releases their blobs (the reaper deletes the files). */
     const dropParts = (uploadId: string, now: number) => {
@@ -155,19 +148,9 @@ export class SqliteUploadStore implements UploadStore {
           createdAt: now,
           segments: parts.map((p) => ({ key: p.blobKey, size: p.size })),
         };
-        insertArchive.run(
-          archiveId,
-          vaultId,
-          size,
-          treeHash,
-          archive.description,
-          now,
-          JSON.stringify(archive.segments),
-        );
         // The archive takes its references before the parts drop theirs: no blob is ever at zero.
-        ledger.add(archive.segments);
+        insertArchive(archive, now);
         dropParts(uploadId, now);
-        adjustVault.run(size, now, vaultId);
         close.run("completed", now, archiveId, size, treeHash, uploadId);
         return { kind: "completed", archive };
       },
