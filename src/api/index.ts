@@ -1,6 +1,6 @@
 import { accountHandlers } from "./account.js";
 import { archiveHandlers } from "./archives.js";
-import { jobHandlers } from "./jobs.js";
+import { jobHandlers, jobTasks } from "./jobs.js";
 import { reapGarbage, type Task } from "./maintenance.js";
 import { expireUploads, multipartHandlers } from "./multipart.js";
 import type { HandlerMap } from "./types.js";
@@ -18,4 +18,4 @@ export const handlers: HandlerMap = {
 };
 
 /** Background duties of every family. */
-export const tasks: Task[] = [expireUploads, reapGarbage];
+export const tasks: Task[] = [expireUploads, ...jobTasks, reapGarbage];

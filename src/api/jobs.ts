@@ -1,10 +1,3 @@
-import type { Handler } from "./types.js";
-import { notYet } from "./unbuilt.js";
-
-const op = (name: string): Handler => notYet(name);
-export const jobHandlers = {
-  InitiateJob: op("InitiateJob"),
-  DescribeJob: op("DescribeJob"),
-  ListJobs: op("ListJobs"),
-  GetJobOutput: op("GetJobOutput"),
-};
+/** The jobs family: retrieval jobs, inventories, job output, timing and notifications (SPEC §3.26–3.29, §7). */
+export { jobHandlers } from "./jobs/handlers.js";
+export { jobTasks } from "./jobs/tasks.js";

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type Credential, defaultConfig, rootPrincipal, type ServerConfig } from "../core/config.js";
+import { parseJobTiming } from "../core/jobs-timing.js";
 import { isAccountId } from "../core/names.js";
 import { parseExpeditedCapacity } from "../core/retrieval.js";
 
@@ -13,6 +14,8 @@ export interface Flags {
   region?: string;
   inventoryRefresh?: string;
   logLevel?: string;
+  jobTiming?: string;
+  timeWarp?: string;
 }
 
 type FileConfig = Partial<Omit<ServerConfig, "credentials">> & {
@@ -41,6 +44,31 @@ function credential(c: Omit<Credential, "principalArn"> & { principalArn?: strin
   return { ...c, principalArn: c.principalArn ?? rootPrincipal(c.accountId) };
 }
 
+function positive(v: string | undefined, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new Error(`${what} must be a positive number, got ${v}`);
+  return Number(v);
+}
+
+/** Notification targets: a JSON object, or `topicArn=url` pairs separated by commas or whitespace. */
+function notificationTargets(v: string | undefined): Record<string, string> | undefined {
+  if (v === undefined || v.trim() === "") return undefined;
+  const pairs: [string, string][] = v.trim().startsWith("{")
+    ? Object.entries(JSON.parse(v) as Record<string, string>)
+    : v
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((p) => {
+          const i = p.indexOf("=");
+          if (i < 1) throw new Error(`PERMAFROST_NOTIFICATION_TARGETS: expected topicArn=url, got ${p}`);
+          return [p.slice(0, i), p.slice(i + 1)];
+        });
+  for (const [, url] of pairs) {
+    if (!/^https?:\/\//.test(url)) throw new Error(`notification target must be an http(s) URL, got ${url}`);
+  }
+  return Object.fromEntries(pairs);
+}
+
 /** Flags win over environment, environment over the config file, the file over defaults. */
 export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const cfg = defaultConfig();
@@ -50,6 +78,9 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     const { credentials, ...rest } = parsed;
     Object.assign(cfg, defined(rest));
     if (credentials) cfg.credentials = credentials.map(credential);
+    cfg.jobTiming = parseJobTiming(cfg.jobTiming);
+    if (parsed.notificationTargets)
+      cfg.notificationTargets = notificationTargets(JSON.stringify(parsed.notificationTargets)) ?? {};
   }
   Object.assign(
     cfg,
@@ -65,6 +96,10 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
       freeTierBytesPerDay: int(env.PERMAFROST_FREE_TIER_BYTES_PER_DAY, "PERMAFROST_FREE_TIER_BYTES_PER_DAY"),
       expeditedCapacity: env.PERMAFROST_EXPEDITED_CAPACITY,
       secureTransport: bool(env.PERMAFROST_SECURE_TRANSPORT),
+      jobTiming: env.PERMAFROST_JOB_TIMING === undefined ? undefined : parseJobTiming(env.PERMAFROST_JOB_TIMING),
+      timeWarp: positive(env.PERMAFROST_TIME_WARP, "PERMAFROST_TIME_WARP"),
+      jobRetentionSeconds: int(env.PERMAFROST_JOB_RETENTION_SECONDS, "PERMAFROST_JOB_RETENTION_SECONDS"),
+      notificationTargets: notificationTargets(env.PERMAFROST_NOTIFICATION_TARGETS),
     }),
   );
   // The default account's credentials: each variable replaces one field of the first credential.
@@ -86,6 +121,8 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
       region: flags.region,
       inventoryRefreshSeconds: int(flags.inventoryRefresh, "--inventory-refresh"),
       logLevel: flags.logLevel,
+      jobTiming: flags.jobTiming === undefined ? undefined : parseJobTiming(flags.jobTiming),
+      timeWarp: positive(flags.timeWarp, "--time-warp"),
     }),
   );
   parseExpeditedCapacity(cfg.expeditedCapacity); // fail at startup, not at the first Expedited job

@@ -17,6 +17,8 @@ program
   .option("--region <region>", "serve only this region (PERMAFROST_REGION)")
   .option("--inventory-refresh <seconds>", "vault statistics lag (PERMAFROST_INVENTORY_REFRESH_SECONDS, default 0)")
   .option("--log-level <level>", "pino log level (PERMAFROST_LOG_LEVEL, default info)")
+  .option("--job-timing <mode>", "instant | realistic | <seconds> (PERMAFROST_JOB_TIMING, default instant)")
+  .option("--time-warp <factor>", "divide job completion delays by this (PERMAFROST_TIME_WARP, default 1)")
   .action(async (opts: Flags & { auth: boolean }) => {
     // commander sets auth=true by default for --no-auth; only an explicit flag should override env.
     const flags: Flags = { ...opts, auth: process.argv.includes("--no-auth") ? false : undefined };

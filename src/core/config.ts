@@ -33,6 +33,14 @@ export interface ServerConfig {
   expeditedCapacity: string;
   /** Whether clients reach Permafrost over TLS (a terminating proxy): the value of aws:SecureTransport. */
   secureTransport: boolean;
+  /** Job completion: "instant", "realistic" (AWS-like per tier, SPEC §7.2) or a fixed delay in seconds. */
+  jobTiming: "instant" | "realistic" | number;
+  /** Divides job completion delays (3600 makes an hour of "realistic" pass in a second). */
+  timeWarp: number;
+  /** How long a completed job and its output stay available before vanishing (AWS: 24 h). */
+  jobRetentionSeconds: number;
+  /** Job notifications: SNS topic ARN → HTTP(S) webhook URL; the key "*" matches any other topic. */
+  notificationTargets: Record<string, string>;
 }
 
 export const DEFAULT_ACCOUNT_ID = "123456789012";
@@ -66,5 +74,9 @@ export function defaultConfig(): ServerConfig {
     freeTierBytesPerDay: Math.floor((10 * 1024 ** 3) / 30),
     expeditedCapacity: "always",
     secureTransport: false,
+    jobTiming: "instant",
+    timeWarp: 1,
+    jobRetentionSeconds: 24 * 3600,
+    notificationTargets: {},
   };
 }
