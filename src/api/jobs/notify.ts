@@ -61,15 +61,29 @@ async function attempt(svc: Services, d: Delivery): Promise<void> {
   await svc.store.jobs.deliveryFailed(d.id, error, next, now);
 }
 
+/** Deliveries being attempted in this process: the task and an admin call never POST one twice at once. */
+const attempting = new WeakMap<Services, Set<number>>();
+
 /** Delivers every notification due now, a batch at a time, in parallel within a batch. */
 export async function deliverDueNotifications(svc: Services): Promise<number> {
+  let busy = attempting.get(svc);
+  if (!busy) {
+    busy = new Set();
+    attempting.set(svc, busy);
+  }
+  const mine = busy;
   let sent = 0;
   const seen = new Set<number>();
   for (;;) {
-    const due = (await svc.store.jobs.dueDeliveries(svc.clock.now(), 20 + seen.size)).filter((d) => !seen.has(d.id));
+    const due = (await svc.store.jobs.dueDeliveries(svc.clock.now(), 20 + seen.size)).filter(
+      (d) => !seen.has(d.id) && !mine.has(d.id),
+    );
     if (due.length === 0) return sent;
-    for (const d of due) seen.add(d.id);
-    await Promise.all(due.map((d) => attempt(svc, d)));
+    for (const d of due) {
+      seen.add(d.id);
+      mine.add(d.id);
+    }
+    await Promise.all(due.map((d) => attempt(svc, d).finally(() => mine.delete(d.id))));
     sent += due.length;
   }
 }
