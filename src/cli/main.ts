@@ -9,7 +9,7 @@ program.name("permafrost").description("A self-hosted, wire-compatible Amazon S3
 program
   .command("serve")
   .description("run the Glacier API server")
-  .option("-p, --port <port>", "TCP port (PERMAFROST_PORT, default 9443)")
+  .option("-p, --port <port>", "TCP port (PERMAFROST_PORT, default 9070)")
   .option("--host <host>", "address to listen on (PERMAFROST_HOST, default 127.0.0.1)")
   .option("-d, --data-dir <dir>", "data folder for metadata and blobs (PERMAFROST_DATA_DIR, default ./data)")
   .option("-c, --config <file>", "JSON config file (PERMAFROST_CONFIG)")

@@ -52,7 +52,7 @@ export const rootPrincipal = (accountId: string): string => `arn:aws:iam::${acco
 export function defaultConfig(): ServerConfig {
   return {
     host: "127.0.0.1",
-    port: 9443,
+    port: 9070,
     dataDir: "./data",
     auth: true,
     credentials: [
