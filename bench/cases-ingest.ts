@@ -3,7 +3,7 @@ import { readdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { Ctx } from "./context.js";
 import { hashRepeated, repeated } from "./data.js";
-import { dropCaches, timeCommand } from "./procs.js";
+import { cpuSeconds, dropCaches, timeCommand } from "./procs.js";
 import { fmt, fmtBytes, median, mibps, pool, seconds } from "./stats.js";
 
 const HWM = 2 ** 20;
@@ -69,15 +69,22 @@ async function ingestCase(ctx: Ctx, n: 1 | 2): Promise<void> {
   const pfRates: number[] = [];
   const limitRates: number[] = [];
   const details: string[] = [];
+  const cpu: number[] = [];
+  const timedUpload = async (c: Ctx) => {
+    const before = await cpuSeconds(c.pf.pid);
+    const out = await upload(c);
+    cpu.push(((await cpuSeconds(c.pf.pid)) - before) / (src.size / 2 ** 30));
+    return out;
+  };
   for (let r = 0; r < args.rounds; r++) {
     // Alternate which goes first so that neither always gets the fresher page cache or quieter disk.
     let lim: Awaited<ReturnType<typeof ingestLimit>>;
     let up: Awaited<ReturnType<typeof uploadArchive>>;
     if (r % 2 === 0) {
       lim = await ingestLimit(ctx);
-      up = await upload(ctx);
+      up = await timedUpload(ctx);
     } else {
-      up = await upload(ctx);
+      up = await timedUpload(ctx);
       lim = await ingestLimit(ctx);
     }
     if (r === args.rounds - 1) ctx.archiveId = up.archiveId;
@@ -96,7 +103,7 @@ async function ingestCase(ctx: Ctx, n: 1 | 2): Promise<void> {
     baseline: `${fmt(median(limitRates), 0)} (min of dd fsync, openssl)`,
     ratio: median(ratios),
     target: 0.85,
-    note: `rounds: ${details.join("; ")}`,
+    note: `server CPU ${fmt(median(cpu), 2)} s per GiB; rounds (MiB/s): ${details.join("; ")}`,
   });
 }
 

@@ -69,9 +69,11 @@ function stopper(child: ChildProcess): () => Promise<void> {
 
 /** The built CLI (`node dist/cli/main.js serve`) on an ephemeral port, as its own process. */
 export async function startPermafrost(dataDir: string, extraEnv: Record<string, string> = {}): Promise<Proc> {
+  // BENCH_SERVER_NODE_ARGS passes node flags to the server only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(
     process.execPath,
-    ["dist/cli/main.js", "serve", "--port", "0", "--data-dir", dataDir, "--log-level", "info"],
+    [...nodeArgs, "dist/cli/main.js", "serve", "--port", "0", "--data-dir", dataDir, "--log-level", "info"],
     {
       cwd: ROOT,
       env: {
@@ -85,7 +87,7 @@ export async function startPermafrost(dataDir: string, extraEnv: Record<string, 
     },
   );
   const url = await waitForLine(child, /"url":"(http:[^"]+)"/, "permafrost");
-  child.stderr?.resume();
+  child.stderr?.pipe(process.stderr);
   return { pid: child.pid as number, url, child, stop: stopper(child) };
 }
 
@@ -146,3 +148,15 @@ export async function dropCaches(): Promise<boolean> {
     return false;
   }
 }
+
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc/PID/stat. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th overall.
+  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(rest[11]) + Number(rest[12]);
+  return ticks / CLOCK_TICKS;
+}
+
+/** USER_HZ: 100 on every Linux that Node supports. */
+const CLOCK_TICKS = 100;

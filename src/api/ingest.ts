@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { Errors, GlacierError } from "../core/errors.js";
-import { StreamHasher } from "../core/treehash.js";
+import { ParallelStreamHasher, parallelHashing } from "../core/hash-pool.js";
+import { MIB, StreamHasher } from "../core/treehash.js";
 import type { BlobStore, StagedBlob } from "../store/blob.js";
 
 export interface IngestExpectations {
@@ -33,22 +34,58 @@ export function checksumHeaders(headers: IncomingHttpHeaders): { sha256: string;
   return { sha256, treeHash };
 }
 
+/** Bodies from this size on are hashed with a worker thread's help; smaller ones are not worth a round trip. */
+const PARALLEL_MIN = MIB;
+
+/** Feeds each chunk to the hasher before passing it on, waiting whenever the worker is behind. */
+async function* handOver(body: Readable, hasher: ParallelStreamHasher, limit: number): AsyncGenerator<Buffer> {
+  let seen = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    seen += chunk.length;
+    // Past the limit stage() fails the write; hashing those bytes would be wasted.
+    if (seen <= limit) await hasher.update(chunk);
+    yield chunk;
+  }
+}
+
+function bodyError(err: unknown): unknown {
+  if (err instanceof GlacierError) return err;
+  // The client went away or the body broke off before Content-Length bytes arrived.
+  return new GlacierError("RequestTimeoutException", "The request body was not received completely in time.");
+}
+
 /**
  * Streams a request body into a staged blob, computing the linear SHA-256 and the tree hash in the
  * same pass, and verifies length and both hashes. On any failure nothing remains: the staged blob
  * is discarded. On success the caller commits the blob, then its metadata.
  */
 export async function ingest(body: Readable, blobs: BlobStore, expect: IngestExpectations): Promise<Ingested> {
-  const hasher = new StreamHasher();
   let blob: StagedBlob;
-  try {
-    blob = await blobs.stage(body, { onChunk: (c) => hasher.update(c), maxBytes: expect.length });
-  } catch (err) {
-    if (err instanceof GlacierError) throw err;
-    // The client went away or the body broke off before Content-Length bytes arrived.
-    throw new GlacierError("RequestTimeoutException", "The request body was not received completely in time.");
+  let got: { sha256: string; treeHash: string };
+  if (expect.length >= PARALLEL_MIN && parallelHashing()) {
+    // The tree hash runs in a worker while this thread does the linear hash, the socket and the writes.
+    const hasher = new ParallelStreamHasher();
+    try {
+      blob = await blobs.stage(handOver(body, hasher, expect.length), { maxBytes: expect.length });
+    } catch (err) {
+      hasher.abort();
+      throw bodyError(err);
+    }
+    try {
+      got = await hasher.digest();
+    } catch (err) {
+      await blob.discard();
+      throw err;
+    }
+  } else {
+    const hasher = new StreamHasher();
+    try {
+      blob = await blobs.stage(body, { onChunk: (c) => hasher.update(c), maxBytes: expect.length });
+    } catch (err) {
+      throw bodyError(err);
+    }
+    got = hasher.digest();
   }
-  const got = hasher.digest();
   try {
     if (blob.size !== expect.length) {
       throw new GlacierError(

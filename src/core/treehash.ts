@@ -25,18 +25,16 @@ export function combineTreeHashes(nodes: readonly Buffer[]): Buffer {
 }
 
 /**
- * Computes the linear SHA-256 and the tree hash of a byte stream in one pass, in O(log n) memory:
- * a stack of (level, digest) pairs merged as soon as two siblings exist.
+ * The tree hash alone, streamed in O(log n) memory: a stack of (level, digest) pairs merged as soon
+ * as two siblings exist (SPEC §4.1). Used on its own by the hash worker (see hash-pool.ts).
  */
-export class StreamHasher {
-  private readonly linear: Hash = createHash("sha256");
+export class TreeHasher {
   private leaf: Hash = createHash("sha256");
   private leafFill = 0;
   private readonly stack: { level: number; digest: Buffer }[] = [];
   private total = 0;
 
-  update(chunk: Buffer): void {
-    this.linear.update(chunk);
+  update(chunk: Uint8Array): void {
     this.total += chunk.length;
     let offset = 0;
     while (offset < chunk.length) {
@@ -65,8 +63,8 @@ export class StreamHasher {
     this.stack.push({ level, digest });
   }
 
-  /** Returns both hashes, lower-case hex. The hasher cannot be used afterwards. */
-  digest(): { sha256: string; treeHash: string } {
+  /** The root, lower-case hex. The hasher cannot be used afterwards. */
+  digest(): string {
     if (this.leafFill > 0 || this.total === 0) this.pushLeaf();
     // The remaining stack holds subtrees of strictly decreasing size; fold from the right.
     let acc = (this.stack.pop() as { digest: Buffer }).digest;
@@ -74,7 +72,27 @@ export class StreamHasher {
       const left = this.stack.pop() as { digest: Buffer };
       acc = sha256(Buffer.concat([left.digest, acc]));
     }
-    return { sha256: this.linear.digest("hex"), treeHash: acc.toString("hex") };
+    return acc.toString("hex");
+  }
+}
+
+/** Computes the linear SHA-256 and the tree hash of a byte stream in one pass, on this thread. */
+export class StreamHasher {
+  private readonly linear: Hash = createHash("sha256");
+  private readonly tree = new TreeHasher();
+
+  update(chunk: Buffer): void {
+    this.linear.update(chunk);
+    this.tree.update(chunk);
+  }
+
+  get size(): number {
+    return this.tree.size;
+  }
+
+  /** Returns both hashes, lower-case hex. The hasher cannot be used afterwards. */
+  digest(): { sha256: string; treeHash: string } {
+    return { sha256: this.linear.digest("hex"), treeHash: this.tree.digest() };
   }
 }
 

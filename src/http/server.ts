@@ -242,7 +242,12 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
 
   const adminToken = config.auth ? (opts.adminToken ?? config.credentials[0]?.secretAccessKey) : undefined;
   const handler = new RequestHandler(svc, adminToken);
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, handler.handle);
+  // highWaterMark: read ahead up to 1 MiB of a body while a chunk is hashed or written, and send
+  // downloads in large writes (docs/performance.md); the default 16 KiB stalls the socket.
+  const server = createServer(
+    { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000, highWaterMark: 1024 * 1024 },
+    handler.handle,
+  );
   // A stalled body (no bytes for this long) fails the request instead of holding it forever.
   server.setTimeout(120_000, (socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
