@@ -36,8 +36,10 @@ describe("jobs: inventory retrieval", () => {
     await c.send(new CreateVaultCommand({ accountId: "-", vaultName: "empty" }));
     for (const [i, description] of descriptions.entries()) {
       const body = D(1000 + i, i);
-      const at = clock.now();
-      archives.push({ id: await upload(c, V, body, description), body, description, at });
+      const id = await upload(c, V, body, description);
+      // The server stamps the creation time when the upload is committed.
+      const at = (await s.svc.store.archives.get(id))?.createdAt as number;
+      archives.push({ id, body, description, at });
       clock.advance(10_000);
     }
   });

@@ -138,10 +138,10 @@ describe("jobs: notifications (webhook stand-in for SNS)", () => {
     clock.advance(1_100);
     await s.scheduler.runAll();
     assert.equal(rx.on("/flaky").length, 2);
-    clock.advance(1_100);
+    clock.advance(500);
     await s.scheduler.runAll();
     assert.equal(rx.on("/flaky").length, 2, "second back-off is 2 s");
-    clock.advance(1_000);
+    clock.advance(1_600);
     await s.scheduler.runAll();
     const got = rx.on("/flaky");
     assert.equal(got.length, 3);
