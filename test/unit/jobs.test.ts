@@ -270,3 +270,35 @@ describe("GetJobOutput Range header", () => {
     );
   });
 });
+
+describe("job settings from the environment", () => {
+  test("PERMAFROST_JOB_TIMING, _TIME_WARP, _JOB_RETENTION_SECONDS, _NOTIFICATION_TARGETS", async () => {
+    const { loadConfig } = await import("../../src/cli/config.js");
+    const cfg = loadConfig(
+      {},
+      {
+        PERMAFROST_JOB_TIMING: "realistic",
+        PERMAFROST_TIME_WARP: "60",
+        PERMAFROST_JOB_RETENTION_SECONDS: "100",
+        PERMAFROST_NOTIFICATION_TARGETS: "arn:aws:sns:us-east-1:111122223333:a=http://h/a, *=https://h/any",
+      },
+    );
+    assert.equal(cfg.jobTiming, "realistic");
+    assert.equal(cfg.timeWarp, 60);
+    assert.equal(cfg.jobRetentionSeconds, 100);
+    assert.deepEqual(cfg.notificationTargets, {
+      "arn:aws:sns:us-east-1:111122223333:a": "http://h/a",
+      "*": "https://h/any",
+    });
+    assert.equal(loadConfig({ jobTiming: "45" }, {}).jobTiming, 45);
+    assert.deepEqual(
+      loadConfig({}, { PERMAFROST_NOTIFICATION_TARGETS: '{"arn:aws:sns:us-east-1:111122223333:b":"http://h/b"}' })
+        .notificationTargets,
+      { "arn:aws:sns:us-east-1:111122223333:b": "http://h/b" },
+    );
+    assert.equal(loadConfig({}, {}).jobTiming, "instant");
+    assert.throws(() => loadConfig({}, { PERMAFROST_JOB_TIMING: "later" }));
+    assert.throws(() => loadConfig({}, { PERMAFROST_TIME_WARP: "0" }));
+    assert.throws(() => loadConfig({}, { PERMAFROST_NOTIFICATION_TARGETS: "arn=ftp://x" }));
+  });
+});
