@@ -104,7 +104,16 @@ export class SqliteArchiveStore implements ArchiveStore {
     const start = filter.startMs ?? 0;
     const end = filter.endMs ?? Number.MAX_SAFE_INTEGER;
     const rows = after
-      ? this.pageAfter.all(vaultId, start, end, after.createdAt, after.createdAt, after.archiveId, limit)
+      ? // Starting the index range at the cursor keeps every page O(page), not O(rows before it).
+        this.pageAfter.all(
+          vaultId,
+          Math.max(start, after.createdAt),
+          end,
+          after.createdAt,
+          after.createdAt,
+          after.archiveId,
+          limit,
+        )
       : this.pageFirst.all(vaultId, start, end, limit);
     return rows.map(toArchive);
   }
