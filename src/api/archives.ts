@@ -2,9 +2,10 @@ import { Errors } from "../core/errors.js";
 import { newArchiveId } from "../core/ids.js";
 import { MAX_SINGLE_UPLOAD } from "../core/limits.js";
 import { validateDescription } from "../core/names.js";
+import type { VaultRecord } from "../store/types.js";
 import { arnOf, vaultScope } from "./access.js";
 import { checksumHeaders, header, ingest } from "./ingest.js";
-import type { Handler } from "./types.js";
+import type { Handler, OperationResult } from "./types.js";
 
 /** The optional description header of UploadArchive and InitiateMultipartUpload. */
 export function descriptionHeader(req: Parameters<Handler>[0]): string | null {
@@ -47,6 +48,11 @@ const UploadArchive: Handler = async (req, svc) => {
     await blob.discard();
     throw err;
   }
+  return archiveCreated(vault, archiveId, treeHash);
+};
+
+/** The 201 of UploadArchive and CompleteMultipartUpload. */
+export function archiveCreated(vault: VaultRecord, archiveId: string, treeHash: string): OperationResult {
   return {
     status: 201,
     headers: {
@@ -55,7 +61,7 @@ const UploadArchive: Handler = async (req, svc) => {
       "x-amz-sha256-tree-hash": treeHash,
     },
   };
-};
+}
 
 const DeleteArchive: Handler = async (req, svc) => {
   const archive = await svc.store.archives.get(req.params.archiveId ?? "");

@@ -13,7 +13,7 @@ import { decodeMarker, encodeMarker, parseLimit, parseMarker } from "../core/pag
 import type { UploadRecord } from "../store/multipart.js";
 import type { VaultRecord } from "../store/types.js";
 import { arnOf, vaultScope } from "./access.js";
-import { descriptionHeader } from "./archives.js";
+import { archiveCreated, descriptionHeader } from "./archives.js";
 import { checksumHeaders, header, ingest } from "./ingest.js";
 import type { Task } from "./maintenance.js";
 import type { Handler, OperationRequest, Services } from "./types.js";
@@ -120,14 +120,7 @@ const CompleteMultipartUpload: Handler = async (req, svc) => {
   } else {
     throw uploadNotFound(uploadId);
   }
-  return {
-    status: 201,
-    headers: {
-      Location: `/${vault.accountId}/vaults/${vault.name}/archives/${archiveId}`,
-      "x-amz-archive-id": archiveId,
-      "x-amz-sha256-tree-hash": treeHash,
-    },
-  };
+  return archiveCreated(vault, archiveId, treeHash);
 };
 
 const AbortMultipartUpload: Handler = async (req, svc) => {

@@ -7,10 +7,9 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CreateVaultCommand, DescribeVaultCommand, GlacierClient, UploadArchiveCommand } from "@aws-sdk/client-glacier";
-import { Hash } from "@smithy/hash-node";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { hashBuffer } from "../../src/core/treehash.js";
 import { spawnServer } from "../helpers/process.js";
+import { signHeaders } from "../helpers/raw.js";
 import { CRED_A } from "../helpers/server.js";
 
 const clientFor = (url: string) =>
@@ -28,25 +27,17 @@ async function files(dir: string): Promise<string[]> {
 async function startSlowUpload(url: string, body: Buffer, sendFirst: number) {
   const u = new URL(url);
   const hashes = hashBuffer(body);
-  const signer = new SignatureV4({
-    credentials: CRED_A,
-    region: "us-east-1",
-    service: "glacier",
-    sha256: Hash.bind(null, "sha256"),
-  });
-  const signed = await signer.sign({
-    method: "POST",
-    protocol: "http:",
-    hostname: u.hostname,
-    path: "/-/vaults/crash/archives",
-    headers: {
-      host: u.host,
-      "x-amz-glacier-version": "2012-06-01",
-      "x-amz-content-sha256": hashes.sha256,
-      "x-amz-sha256-tree-hash": hashes.treeHash,
-      "content-length": String(body.length),
-    },
-  });
+  const signed = {
+    headers: await signHeaders(url, {
+      method: "POST",
+      path: "/-/vaults/crash/archives",
+      headers: {
+        "x-amz-content-sha256": hashes.sha256,
+        "x-amz-sha256-tree-hash": hashes.treeHash,
+        "content-length": String(body.length),
+      },
+    }),
+  };
   const req = request({
     host: u.hostname,
     port: u.port,

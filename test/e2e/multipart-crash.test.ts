@@ -14,11 +14,10 @@ import {
   ListPartsCommand,
   UploadMultipartPartCommand,
 } from "@aws-sdk/client-glacier";
-import { Hash } from "@smithy/hash-node";
-import { SignatureV4 } from "@smithy/signature-v4";
 import Database from "better-sqlite3";
 import { hashBuffer } from "../../src/core/treehash.js";
 import { spawnServer } from "../helpers/process.js";
+import { signHeaders } from "../helpers/raw.js";
 import { CRED_A } from "../helpers/server.js";
 
 const MIB = 1024 * 1024;
@@ -37,26 +36,18 @@ async function files(dir: string): Promise<string[]> {
 async function startStalledPart(url: string, path: string, first: number, body: Buffer, sendFirst: number) {
   const u = new URL(url);
   const hashes = hashBuffer(body);
-  const signer = new SignatureV4({
-    credentials: CRED_A,
-    region: "us-east-1",
-    service: "glacier",
-    sha256: Hash.bind(null, "sha256"),
-  });
-  const signed = await signer.sign({
-    method: "PUT",
-    protocol: "http:",
-    hostname: u.hostname,
-    path,
-    headers: {
-      host: u.host,
-      "x-amz-glacier-version": "2012-06-01",
-      "x-amz-content-sha256": hashes.sha256,
-      "x-amz-sha256-tree-hash": hashes.treeHash,
-      "content-range": `bytes ${first}-${first + body.length - 1}/*`,
-      "content-length": String(body.length),
-    },
-  });
+  const signed = {
+    headers: await signHeaders(url, {
+      method: "PUT",
+      path: path,
+      headers: {
+        "x-amz-content-sha256": hashes.sha256,
+        "x-amz-sha256-tree-hash": hashes.treeHash,
+        "content-range": `bytes ${first}-${first + body.length - 1}/*`,
+        "content-length": String(body.length),
+      },
+    }),
+  };
   const req = request({ host: u.hostname, port: u.port, method: "PUT", path, headers: signed.headers });
   req.on("error", () => {});
   req.write(body.subarray(0, sendFirst));

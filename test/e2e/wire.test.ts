@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CreateVaultCommand, DescribeVaultCommand } from "@aws-sdk/client-glacier";
-import { rawRequest, signedRequest } from "../helpers/raw.js";
+import { rawRequest, signedRequest, signHeaders } from "../helpers/raw.js";
 import { ACCOUNT_A, CRED_A, startTestServer, type TestServer } from "../helpers/server.js";
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{47}$/;
@@ -111,23 +111,11 @@ describe("wire format and authentication", () => {
   });
 
   test("tampering with a signed header after signing breaks the signature", async () => {
-    const { SignatureV4 } = await import("@smithy/signature-v4");
-    const { Hash } = await import("@smithy/hash-node");
-    const url = new URL(s.url);
-    const signer = new SignatureV4({
-      credentials: CRED_A,
-      region: "us-east-1",
-      service: "glacier",
-      sha256: Hash.bind(null, "sha256"),
-    });
-    const req = await signer.sign({
+    const headers = await signHeaders(s.url, {
       method: "GET",
-      protocol: "http:",
-      hostname: url.hostname,
       path: "/-/vaults/wire",
-      headers: { host: url.host, "x-amz-glacier-version": "2012-06-01", "x-amz-archive-description": "original" },
+      headers: { "x-amz-archive-description": "original" },
     });
-    const headers = req.headers as Record<string, string>;
     assert.equal((await rawRequest(s.url, { method: "GET", path: "/-/vaults/wire", headers })).status, 200);
     const tampered = await rawRequest(s.url, {
       method: "GET",
@@ -149,23 +137,7 @@ describe("wire format and authentication", () => {
     const signed = await signedRequest(s.url, { method: "GET", path: "/-/vaults/wire" });
     assert.equal(signed.status, 200);
     // Re-sign and strip spaces by hand.
-    const { SignatureV4 } = await import("@smithy/signature-v4");
-    const { Hash } = await import("@smithy/hash-node");
-    const url = new URL(s.url);
-    const signer = new SignatureV4({
-      credentials: CRED_A,
-      region: "us-east-1",
-      service: "glacier",
-      sha256: Hash.bind(null, "sha256"),
-    });
-    const req = await signer.sign({
-      method: "GET",
-      protocol: "http:",
-      hostname: url.hostname,
-      path: "/-/vaults/wire",
-      headers: { host: url.host, "x-amz-glacier-version": "2012-06-01" },
-    });
-    const headers = req.headers as Record<string, string>;
+    const headers = await signHeaders(s.url, { method: "GET", path: "/-/vaults/wire", headers: {} });
     headers.authorization = (headers.authorization ?? "").replace(/, /g, ",");
     const res = await rawRequest(s.url, { method: "GET", path: "/-/vaults/wire", headers });
     assert.equal(res.status, 200, res.text);
@@ -190,26 +162,15 @@ describe("wire format and authentication", () => {
   });
 
   test("a JSON body that does not match its x-amz-content-sha256 is refused", async () => {
-    const url = new URL(s.url);
-    const { SignatureV4 } = await import("@smithy/signature-v4");
-    const { Hash } = await import("@smithy/hash-node");
-    const signer = new SignatureV4({
-      credentials: CRED_A,
-      region: "us-east-1",
-      service: "glacier",
-      sha256: Hash.bind(null, "sha256"),
-    });
-    const req = await signer.sign({
-      method: "PUT",
-      protocol: "http:",
-      hostname: url.hostname,
-      path: "/-/vaults/hash-check",
-      headers: {
-        host: url.host,
-        "x-amz-glacier-version": "2012-06-01",
-        "x-amz-content-sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-      },
-    });
+    const req = {
+      headers: await signHeaders(s.url, {
+        method: "PUT",
+        path: "/-/vaults/hash-check",
+        headers: {
+          "x-amz-content-sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        },
+      }),
+    };
     const res = await rawRequest(s.url, {
       method: "PUT",
       path: "/-/vaults/hash-check",

@@ -45,6 +45,32 @@ export function rawRequest(
 }
 
 /**
+ * Headers of a request signed with the AWS SDK's own signer (adds `host` and `x-amz-glacier-version`
+ * unless given): for tests that send the request themselves, streamed or altered after signing.
+ */
+export async function signHeaders(
+  baseUrl: string,
+  opts: { method: string; path: string; headers?: Record<string, string>; cred?: Credential; region?: string },
+): Promise<Record<string, string>> {
+  const url = new URL(baseUrl);
+  const cred = opts.cred ?? CRED_A;
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: cred.accessKeyId, secretAccessKey: cred.secretAccessKey },
+    region: opts.region ?? "us-east-1",
+    service: "glacier",
+    sha256: Hash.bind(null, "sha256"),
+  });
+  const signed = await signer.sign({
+    method: opts.method,
+    protocol: "http:",
+    hostname: url.hostname,
+    path: opts.path,
+    headers: { host: url.host, "x-amz-glacier-version": "2012-06-01", ...(opts.headers ?? {}) },
+  });
+  return signed.headers as Record<string, string>;
+}
+
+/**
  * Signs with the AWS SDK's own SigV4 signer (@smithy/signature-v4), then sends the request raw, so
  * tests can vary one thing (a header, the date, the secret) while the rest is what the SDK would send.
  */
