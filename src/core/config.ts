@@ -25,6 +25,8 @@ export interface ServerConfig {
   /** Multipart uploads idle for this long expire and their parts are reclaimed. */
   uploadExpirySeconds: number;
   logLevel: string;
+  /** Bearer token for /_permafrost/ admin endpoints; defaults to the first credential's secret. */
+  adminToken: string | undefined;
   /** Data-retrieval policy accounting: hours a Standard retrieval's bytes are spread over (SPEC §9.1). */
   standardRetrievalHours: number;
   /** Data-retrieval policy `FreeTier`: bytes of Standard retrievals allowed per UTC day. */
@@ -69,6 +71,7 @@ export function defaultConfig(): ServerConfig {
     abortedUploadGraceSeconds: 3600,
     uploadExpirySeconds: 24 * 3600,
     logLevel: "info",
+    adminToken: undefined,
     standardRetrievalHours: 4,
     // AWS's historical free retrieval: 10 GiB a month, prorated daily.
     freeTierBytesPerDay: Math.floor((10 * 1024 ** 3) / 30),

@@ -20,6 +20,8 @@ import { matchRoute } from "./routes.js";
 import { SigV4Verifier } from "./sigv4.js";
 
 const API_VERSION = "2012-06-01";
+const EMPTY_BODY = Buffer.alloc(0);
+const EMPTY_SHA256 = createHash("sha256").update(EMPTY_BODY).digest("hex");
 const ADMIN_PREFIX = "/_permafrost/";
 
 export interface Permafrost {
@@ -146,9 +148,13 @@ export class RequestHandler {
     }
     const { route, params } = match;
     const streaming = route.body === "stream";
-    const body = streaming ? undefined : await readBody(req);
+    // Most JSON operations are bodiless GETs: no stream iteration and no hashing for those.
+    const bodiless =
+      req.headers["content-length"] === "0" ||
+      (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined);
+    const body = streaming ? undefined : bodiless ? EMPTY_BODY : await readBody(req);
     const sentHash = req.headers["x-amz-content-sha256"] as string | undefined;
-    const bodyHash = body && createHash("sha256").update(body).digest("hex");
+    const bodyHash = body && (body.length === 0 ? EMPTY_SHA256 : createHash("sha256").update(body).digest("hex"));
     const sourceIp = req.socket.remoteAddress ?? "";
     if (streaming && sentHash === undefined && this.svc.config.auth) {
       throw new GlacierError("MissingParameterValueException", "Required parameter missing: x-amz-content-sha256");
@@ -240,7 +246,9 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const scheduler = new Scheduler(svc, tasks);
   scheduler.start();
 
-  const adminToken = config.auth ? (opts.adminToken ?? config.credentials[0]?.secretAccessKey) : undefined;
+  const adminToken = config.auth
+    ? (opts.adminToken ?? config.adminToken ?? config.credentials[0]?.secretAccessKey)
+    : undefined;
   const handler = new RequestHandler(svc, adminToken);
   // highWaterMark: read ahead up to 1 MiB of a body while a chunk is hashed or written, and send
   // downloads in large writes (docs/performance.md); the default 16 KiB stalls the socket.

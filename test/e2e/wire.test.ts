@@ -236,3 +236,30 @@ describe("regions", () => {
     }
   });
 });
+
+describe("admin token", () => {
+  test("PERMAFROST_ADMIN_TOKEN (config.adminToken) guards /_permafrost/ admin endpoints", async () => {
+    const s = await startTestServer({ adminToken: "operator-token" });
+    try {
+      const ok = await rawRequest(s.url, {
+        method: "GET",
+        path: "/_permafrost/jobs",
+        headers: { authorization: "Bearer operator-token" },
+      });
+      assert.equal(ok.status, 200, ok.text);
+      const secret = await rawRequest(s.url, {
+        method: "GET",
+        path: "/_permafrost/jobs",
+        headers: { authorization: `Bearer ${CRED_A.secretAccessKey}` },
+      });
+      assertAwsError(secret, 403, "AccessDeniedException");
+      assertAwsError(
+        await rawRequest(s.url, { method: "GET", path: "/_permafrost/jobs" }),
+        403,
+        "AccessDeniedException",
+      );
+    } finally {
+      await s.stop();
+    }
+  });
+});
