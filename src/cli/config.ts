@@ -93,6 +93,11 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
       inventoryRefreshSeconds: int(env.PERMAFROST_INVENTORY_REFRESH_SECONDS, "PERMAFROST_INVENTORY_REFRESH_SECONDS"),
       logLevel: env.PERMAFROST_LOG_LEVEL,
       adminToken: env.PERMAFROST_ADMIN_TOKEN,
+      uploadExpirySeconds: int(env.PERMAFROST_UPLOAD_EXPIRY_SECONDS, "PERMAFROST_UPLOAD_EXPIRY_SECONDS"),
+      abortedUploadGraceSeconds: int(
+        env.PERMAFROST_ABORTED_UPLOAD_GRACE_SECONDS,
+        "PERMAFROST_ABORTED_UPLOAD_GRACE_SECONDS",
+      ),
       standardRetrievalHours: int(env.PERMAFROST_STANDARD_RETRIEVAL_HOURS, "PERMAFROST_STANDARD_RETRIEVAL_HOURS"),
       freeTierBytesPerDay: int(env.PERMAFROST_FREE_TIER_BYTES_PER_DAY, "PERMAFROST_FREE_TIER_BYTES_PER_DAY"),
       expeditedCapacity: env.PERMAFROST_EXPEDITED_CAPACITY,

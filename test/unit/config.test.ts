@@ -65,6 +65,8 @@ test("the default account's variables replace its fields; bad values are refused
   assert.equal(cfg.credentials[0]?.secretAccessKey, "s3cret");
   assert.equal(cfg.credentials[0]?.accessKeyId, DEFAULT_ACCESS_KEY_ID);
   assert.equal(cfg.credentials[0]?.principalArn, "arn:aws:iam::999988887777:root");
+  const mp = loadConfig({}, { PERMAFROST_UPLOAD_EXPIRY_SECONDS: "60", PERMAFROST_ABORTED_UPLOAD_GRACE_SECONDS: "5" });
+  assert.deepEqual([mp.uploadExpirySeconds, mp.abortedUploadGraceSeconds], [60, 5]);
   assert.throws(() => loadConfig({}, { PERMAFROST_ACCOUNT_ID: "9999-8888-7777" }), /12 digits/);
   assert.throws(() => loadConfig({}, { PERMAFROST_PORT: "http" }));
   assert.throws(() => loadConfig({}, { PERMAFROST_AUTH: "maybe" }));
