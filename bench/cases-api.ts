@@ -165,7 +165,7 @@ export async function case6(ctx: Ctx): Promise<void> {
     const treeHash = "0".repeat(64);
     const batch = store.db.transaction((from: number, to: number) => {
       for (let i = from; i < to; i++) {
-        // insert() runs synchronously inside this transaction (nested: a savepoint).
+        // insert() runs its statements synchronously, here nested in this transaction (a savepoint).
         void store.archives.insert(
           {
             archiveId: newArchiveId(),
