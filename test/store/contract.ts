@@ -7,7 +7,9 @@ import type { MetadataStore } from "../../src/store/types.js";
 
 /**
  * The metadata contract: every implementation (SQLite today; PostgreSQL next) must pass it unchanged.
- * Family contracts (uploads, jobs, settings) live beside their own tests.
+ * This suite covers vaults, archives, the blob ledger and inventory pages; the family contracts are
+ * beside it (contract-uploads.ts, contract-jobs.ts, contract-settings.ts), and stores.test.ts runs all
+ * of them against each implementation.
  */
 export function metadataContract(
   name: string,
