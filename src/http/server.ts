@@ -61,11 +61,11 @@ function parseJsonBody(body: Buffer): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null));
 }
 
-function splitTarget(url: string): { rawPath: string; query: URLSearchParams } {
+function splitTarget(url: string): { rawPath: string; rawQuery: string; query: URLSearchParams } {
   const q = url.indexOf("?");
-  return q < 0
-    ? { rawPath: url, query: new URLSearchParams() }
-    : { rawPath: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
+  if (q < 0) return { rawPath: url, rawQuery: "", query: new URLSearchParams() };
+  const rawQuery = url.slice(q + 1);
+  return { rawPath: url.slice(0, q), rawQuery, query: new URLSearchParams(rawQuery) };
 }
 
 function decodeSegments(rawPath: string): string[] {
@@ -132,7 +132,7 @@ export class RequestHandler {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const method = req.method ?? "GET";
-    const { rawPath, query } = splitTarget(req.url ?? "/");
+    const { rawPath, rawQuery, query } = splitTarget(req.url ?? "/");
     if (rawPath.startsWith(ADMIN_PREFIX))
       return this.admin(req, res, method, rawPath.slice(ADMIN_PREFIX.length), query);
 
@@ -160,7 +160,7 @@ export class RequestHandler {
       throw new GlacierError("MissingParameterValueException", "Required parameter missing: x-amz-content-sha256");
     }
     const caller = await this.verifier.verify(
-      { method, rawPath, query, headers: req.headers, payloadHash: sentHash ?? bodyHash ?? "", sourceIp },
+      { method, rawPath, rawQuery, headers: req.headers, payloadHash: sentHash ?? bodyHash ?? "", sourceIp },
       this.svc.clock.now(),
     );
     // Non-streaming bodies are in memory: the payload hash the signature covered must match them.

@@ -1,12 +1,11 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import { Hash } from "@smithy/hash-node";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { Caller } from "../api/types.js";
 import { amzDate } from "../core/clock.js";
 import { type Credential, rootPrincipal, type ServerConfig } from "../core/config.js";
 import { type ErrorCode, GlacierError } from "../core/errors.js";
 import { CLOCK_SKEW_MS } from "../core/limits.js";
+import { canonicalRequest, signature } from "./sigv4-canonical.js";
 
 const authError = (code: ErrorCode, message: string) => new GlacierError(code, message, { fromAuthLayer: true });
 
@@ -76,7 +75,8 @@ export interface SignedRequest {
   method: string;
   /** Path exactly as received on the wire (still percent-encoded). */
   rawPath: string;
-  query: URLSearchParams;
+  /** Query string exactly as received (after '?'), still percent-encoded. */
+  rawQuery: string;
   headers: IncomingHttpHeaders;
   /** x-amz-content-sha256 when sent, else the SHA-256 of the (buffered) body. */
   payloadHash: string;
@@ -87,32 +87,14 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /**
  * Verifies AWS Signature Version 4 as AWS does for Glacier. The canonical request is rebuilt from
- * what arrived (method, raw path, query, exactly the signed headers, payload hash) and signed with
- * the SDK's own signer, so the server canonicalises the way the clients do.
+ * what arrived (method, raw path, raw query, exactly the signed headers, payload hash); see
+ * sigv4-canonical.ts for why this is not delegated to a signing library.
  */
 export class SigV4Verifier {
   private readonly byKey = new Map<string, Credential>();
-  private readonly signers = new Map<string, SignatureV4>();
 
   constructor(private readonly config: ServerConfig) {
     for (const c of config.credentials) this.byKey.set(c.accessKeyId, c);
-  }
-
-  private signer(cred: Credential, region: string): SignatureV4 {
-    const id = `${cred.accessKeyId}\n${region}`;
-    let s = this.signers.get(id);
-    if (!s) {
-      s = new SignatureV4({
-        credentials: { accessKeyId: cred.accessKeyId, secretAccessKey: cred.secretAccessKey },
-        region,
-        service: "glacier",
-        sha256: Hash.bind(null, "sha256"),
-        uriEscapePath: true,
-        applyChecksum: false,
-      });
-      this.signers.set(id, s);
-    }
-    return s;
   }
 
   private defaultCaller(sourceIp: string, region: string, cred?: Credential): Caller {
@@ -194,7 +176,7 @@ export class SigV4Verifier {
         `Signature not yet current: ${time.basic} is still later than ${amzDate(now + CLOCK_SKEW_MS)} (${amzDate(now)} + 5 min.)`,
       );
     }
-    const expected = await this.expectedSignature(req, auth, cred, time.ms);
+    const expected = this.expectedSignature(req, auth, cred, time.ms);
     const given = Buffer.from(auth.signature, "utf8");
     const want = Buffer.from(expected, "utf8");
     if (given.length !== want.length || !timingSafeEqual(given, want)) {
@@ -213,39 +195,25 @@ export class SigV4Verifier {
     };
   }
 
-  private async expectedSignature(
+  private expectedSignature(
     req: SignedRequest,
     auth: ParsedAuthorization,
     cred: Credential,
     signingMs: number,
-  ): Promise<string> {
-    const headers: Record<string, string> = {};
-    for (const name of auth.signedHeaders) {
-      const v = req.headers[name];
-      if (v !== undefined) headers[name] = Array.isArray(v) ? v.join(",") : v;
-    }
-    // The signer always derives the payload hash from this header, and adds x-amz-date itself.
-    const unsignable = new Set<string>();
-    if (!auth.signedHeaders.includes("x-amz-date")) unsignable.add("x-amz-date");
-    if (!auth.signedHeaders.includes("x-amz-content-sha256")) unsignable.add("x-amz-content-sha256");
-    headers["x-amz-content-sha256"] = req.payloadHash;
-    const query: Record<string, string | string[]> = {};
-    for (const [k, v] of req.query) {
-      const prev = query[k];
-      query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-    }
-    const signed = await this.signer(cred, auth.region).sign(
-      {
-        method: req.method,
-        protocol: "http:",
-        hostname: "",
-        path: req.rawPath,
-        query,
-        headers,
-      },
-      { signingDate: new Date(signingMs), unsignableHeaders: unsignable },
-    );
-    const authz = signed.headers.authorization ?? "";
-    return /Signature=([0-9a-f]+)/.exec(authz)?.[1] ?? "";
+  ): string {
+    const canonical = canonicalRequest({
+      method: req.method,
+      rawPath: req.rawPath,
+      rawQuery: req.rawQuery,
+      headers: req.headers,
+      signedHeaders: auth.signedHeaders,
+      payloadHash: req.payloadHash,
+    });
+    return signature(canonical, amzDate(signingMs), {
+      secret: cred.secretAccessKey,
+      date: auth.date,
+      region: auth.region,
+      service: auth.service,
+    });
   }
 }

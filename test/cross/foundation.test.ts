@@ -150,6 +150,28 @@ print(json.dumps({"names": names, "west": west.list_vaults()["VaultList"]}))
     assert.deepEqual(out.west, []);
   });
 
+  test("a request that also signs a Date header (botocore with a caller-set Date) is accepted", async () => {
+    const r = await boto3(
+      s.url,
+      `
+from email.utils import formatdate
+def add_date(request, **kw):
+    request.headers["Date"] = formatdate(usegmt=True)
+client.meta.events.register("before-sign.glacier", add_date)
+seen = {}
+def capture(request, **kw):
+    seen["auth"] = request.headers["Authorization"].decode()
+client.meta.events.register("before-send.glacier", capture)
+r = client.create_vault(vaultName="dated")
+print(json.dumps([r["ResponseMetadata"]["HTTPStatusCode"], seen["auth"]]))
+`,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const [status, auth] = r.json as [number, string];
+    assert.match(auth, /SignedHeaders=date;/, "the signature covers the Date header");
+    assert.equal(status, 201);
+  });
+
   test("an explicit account id must be the caller's own", async () => {
     const r = await boto3(
       s.url,

@@ -28,7 +28,7 @@ describe("SigV4 verification against SPEC §10.5 vectors", () => {
       {
         method: "PUT",
         rawPath: "/-/vaults/examplevault",
-        query: new URLSearchParams(),
+        rawQuery: "",
         headers: {
           host: "glacier.us-east-1.amazonaws.com",
           "x-amz-date": "20120525T002453Z",
@@ -55,7 +55,7 @@ describe("SigV4 verification against SPEC §10.5 vectors", () => {
       {
         method: "POST",
         rawPath: "/-/vaults/examplevault/archives",
-        query: new URLSearchParams(),
+        rawQuery: "",
         headers: {
           host: "glacier.us-east-1.amazonaws.com",
           "x-amz-archive-description": "my archive",
@@ -78,12 +78,11 @@ describe("SigV4 verification against SPEC §10.5 vectors", () => {
   });
 
   test("vector 3: ListVaults with an encoded marker in the query", async () => {
-    const query = new URLSearchParams("limit=5&marker=arn%3Aaws%3Aglacier%3Aus-east-1%3A111122223333%3Avaults%2Fv1");
     await verifier.verify(
       {
         method: "GET",
         rawPath: "/-/vaults",
-        query,
+        rawQuery: "limit=5&marker=arn%3Aaws%3Aglacier%3Aus-east-1%3A111122223333%3Avaults%2Fv1",
         headers: {
           host: "glacier.us-east-1.amazonaws.com",
           "x-amz-date": "20120507T000000Z",
@@ -107,7 +106,7 @@ describe("SigV4 verification against SPEC §10.5 vectors", () => {
         {
           method: "PUT",
           rawPath: "/-/vaults/examplevault",
-          query: new URLSearchParams(),
+          rawQuery: "",
           headers: {
             host: "glacier.us-east-1.amazonaws.com",
             "x-amz-date": "20120525T002453Z",
@@ -131,7 +130,7 @@ describe("SigV4 verification against SPEC §10.5 vectors", () => {
     const base = {
       method: "PUT",
       rawPath: "/-/vaults/examplevault",
-      query: new URLSearchParams(),
+      rawQuery: "",
       headers: {
         host: "glacier.us-east-1.amazonaws.com",
         "x-amz-date": "20120525T002453Z",
