@@ -30,7 +30,19 @@ function alnumId(length: number): string {
 export const newArchiveId = (): string => urlSafeId(138);
 export const newUploadId = (): string => urlSafeId(92);
 export const newJobId = (): string => urlSafeId(92);
-export const newRequestId = (): string => urlSafeId(47);
+/** Request ids are on every response: draw their randomness from a pooled buffer. */
+const REQUEST_ID_BYTES = 36;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+export function newRequestId(): string {
+  if (poolOffset + REQUEST_ID_BYTES > pool.length) {
+    pool = randomBytes(REQUEST_ID_BYTES * 256);
+    poolOffset = 0;
+  }
+  const id = pool.toString("base64url", poolOffset, poolOffset + REQUEST_ID_BYTES).slice(0, 47);
+  poolOffset += REQUEST_ID_BYTES;
+  return id;
+}
 export const newLockId = (): string => alnumId(24);
 export const newCapacityId = (): string => alnumId(24);
 /** Internal blob keys: never derived from user input. */

@@ -12,8 +12,13 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const payload = Buffer.from(JSON.stringify(body), "utf8");
-  res.writeHead(status, { ...headers, "Content-Type": JSON_TYPE, "Content-Length": String(payload.length) });
+  // A string body lets Node put headers and body into one write.
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    "Content-Type": JSON_TYPE,
+    "Content-Length": String(Buffer.byteLength(payload)),
+  });
   res.end(payload);
 }
 

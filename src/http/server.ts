@@ -89,10 +89,20 @@ export class RequestHandler {
     this.verifier = new SigV4Verifier(svc.config);
   }
 
+  private cachedDate = { second: -1, text: "" };
+
+  /** The HTTP Date header changes once a second; format it once a second. */
+  private dateHeader(): string {
+    const now = this.svc.clock.now();
+    const second = Math.floor(now / 1000);
+    if (second !== this.cachedDate.second) this.cachedDate = { second, text: httpDate(now) };
+    return this.cachedDate.text;
+  }
+
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = newRequestId();
     res.setHeader("x-amzn-RequestId", requestId);
-    res.setHeader("Date", httpDate(this.svc.clock.now()));
+    res.setHeader("Date", this.dateHeader());
     const started = process.hrtime.bigint();
     this.dispatch(req, res, requestId)
       .catch((err: unknown) => this.fail(req, res, requestId, err))

@@ -68,7 +68,7 @@ function signingTime(headers: IncomingHttpHeaders): { ms: number; basic: string 
     ? Date.UTC(+basic[1]!, +basic[2]! - 1, +basic[3]!, +basic[4]!, +basic[5]!, +basic[6]!)
     : Date.parse(raw);
   if (Number.isNaN(ms)) return undefined;
-  return { ms, basic: amzDate(ms) };
+  return { ms, basic: basic ? raw : amzDate(ms) };
 }
 
 export interface SignedRequest {
@@ -176,7 +176,7 @@ export class SigV4Verifier {
         `Signature not yet current: ${time.basic} is still later than ${amzDate(now + CLOCK_SKEW_MS)} (${amzDate(now)} + 5 min.)`,
       );
     }
-    const expected = this.expectedSignature(req, auth, cred, time.ms);
+    const expected = this.expectedSignature(req, auth, cred, time.basic);
     const given = Buffer.from(auth.signature, "utf8");
     const want = Buffer.from(expected, "utf8");
     if (given.length !== want.length || !timingSafeEqual(given, want)) {
@@ -199,7 +199,7 @@ export class SigV4Verifier {
     req: SignedRequest,
     auth: ParsedAuthorization,
     cred: Credential,
-    signingMs: number,
+    signingTime: string,
   ): string {
     const canonical = canonicalRequest({
       method: req.method,
@@ -209,7 +209,7 @@ export class SigV4Verifier {
       signedHeaders: auth.signedHeaders,
       payloadHash: req.payloadHash,
     });
-    return signature(canonical, amzDate(signingMs), {
+    return signature(canonical, signingTime, {
       secret: cred.secretAccessKey,
       date: auth.date,
       region: auth.region,
