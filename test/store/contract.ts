@@ -5,48 +5,69 @@ import { after, before, describe, test } from "node:test";
 import type { BlobStore } from "../../src/store/blob.js";
 import type { MetadataStore } from "../../src/store/types.js";
 
+export type OpenStore = () => Promise<{ store: MetadataStore; cleanup(): Promise<void> }>;
+
+/**
+ * Opens one store for the enclosing describe block. `alone` declares a case that runs on a store
+ * of its own, for store-wide operations (expiry, due jobs, outbox) that must not see other cases' rows.
+ */
+export function useStore(open: OpenStore) {
+  const fixture = { store: undefined as unknown as MetadataStore };
+  let cleanup: () => Promise<void>;
+  before(async () => {
+    ({ store: fixture.store, cleanup } = await open());
+  });
+  after(async () => {
+    await fixture.store.close();
+    await cleanup();
+  });
+  const alone = (title: string, body: () => Promise<void>) =>
+    test(title, async () => {
+      const shared = fixture.store;
+      const own = await open();
+      fixture.store = own.store;
+      try {
+        await body();
+      } finally {
+        fixture.store = shared;
+        await own.store.close();
+        await own.cleanup();
+      }
+    });
+  return { fixture, alone };
+}
+
 /**
  * The metadata contract: every implementation (SQLite today; PostgreSQL next) must pass it unchanged.
  * This suite covers vaults, archives, the blob ledger and inventory pages; the family contracts are
  * beside it (contract-uploads.ts, contract-jobs.ts, contract-settings.ts), and stores.test.ts runs all
  * of them against each implementation.
  */
-export function metadataContract(
-  name: string,
-  open: () => Promise<{ store: MetadataStore; cleanup(): Promise<void> }>,
-) {
+export function metadataContract(name: string, open: OpenStore) {
   describe(`metadata contract: ${name}`, () => {
-    let store: MetadataStore;
-    let cleanup: () => Promise<void>;
-    before(async () => {
-      ({ store, cleanup } = await open());
-    });
-    after(async () => {
-      await store.close();
-      await cleanup();
-    });
+    const { fixture } = useStore(open);
     const key = (n: string, region = "us-east-1", accountId = "111122223333") => ({ accountId, region, name: n });
 
     test("vault creation is idempotent and bounded per account and region", async () => {
-      const a = await store.vaults.create(key("a"), 1000, 3);
-      const again = await store.vaults.create(key("a"), 2000, 3);
+      const a = await fixture.store.vaults.create(key("a"), 1000, 3);
+      const again = await fixture.store.vaults.create(key("a"), 2000, 3);
       assert.equal(again.id, a.id);
       assert.equal(again.createdAt, 1000);
-      await store.vaults.create(key("b"), 1000, 3);
-      await store.vaults.create(key("c"), 1000, 3);
-      await assert.rejects(store.vaults.create(key("d"), 1000, 3), { code: "LimitExceededException" });
-      await store.vaults.create(key("d", "eu-west-1"), 1000, 3);
-      await store.vaults.create(key("d", "us-east-1", "444455556666"), 1000, 3);
+      await fixture.store.vaults.create(key("b"), 1000, 3);
+      await fixture.store.vaults.create(key("c"), 1000, 3);
+      await assert.rejects(fixture.store.vaults.create(key("d"), 1000, 3), { code: "LimitExceededException" });
+      await fixture.store.vaults.create(key("d", "eu-west-1"), 1000, 3);
+      await fixture.store.vaults.create(key("d", "us-east-1", "444455556666"), 1000, 3);
     });
 
     test("listing is by name in byte order from an inclusive start", async () => {
-      for (const n of ["Zed", "alpha", "beta", "_u"]) await store.vaults.create(key(n, "ap-east-1"), 1, 1000);
-      const all = await store.vaults.list("111122223333", "ap-east-1", undefined, 10);
+      for (const n of ["Zed", "alpha", "beta", "_u"]) await fixture.store.vaults.create(key(n, "ap-east-1"), 1, 1000);
+      const all = await fixture.store.vaults.list("111122223333", "ap-east-1", undefined, 10);
       assert.deepEqual(
         all.map((v) => v.name),
         ["Zed", "_u", "alpha", "beta"],
       );
-      const from = await store.vaults.list("111122223333", "ap-east-1", "_u", 2);
+      const from = await fixture.store.vaults.list("111122223333", "ap-east-1", "_u", 2);
       assert.deepEqual(
         from.map((v) => v.name),
         ["_u", "alpha"],
@@ -54,8 +75,8 @@ export function metadataContract(
     });
 
     test("archives move live statistics; inventory snapshots catch up after the interval", async () => {
-      const v = await store.vaults.create(key("stats", "sa-east-1"), 0, 1000);
-      await store.archives.insert(
+      const v = await fixture.store.vaults.create(key("stats", "sa-east-1"), 0, 1000);
+      await fixture.store.archives.insert(
         {
           archiveId: "arch-1",
           vaultId: v.id,
@@ -67,27 +88,27 @@ export function metadataContract(
         },
         100,
       );
-      let got = await store.vaults.refreshInventory(v.id, 150, 100);
+      let got = await fixture.store.vaults.refreshInventory(v.id, 150, 100);
       assert.deepEqual([got.liveCount, got.liveSize, got.inventoryCount, got.lastInventoryAt], [1, 10, 0, null]);
-      got = await store.vaults.refreshInventory(v.id, 200, 100);
+      got = await fixture.store.vaults.refreshInventory(v.id, 200, 100);
       assert.deepEqual(
         [got.inventoryCount, got.inventorySize, got.lastInventoryAt, got.dirtySince],
         [1, 10, 200, null],
       );
-      assert.equal(await store.vaults.deleteIfEmpty(v.id, 300), false);
-      const removed = await store.archives.delete("arch-1", 300);
+      assert.equal(await fixture.store.vaults.deleteIfEmpty(v.id, 300), false);
+      const removed = await fixture.store.archives.delete("arch-1", 300);
       assert.equal(removed?.archiveId, "arch-1");
-      assert.equal(await store.archives.delete("arch-1", 301), undefined);
-      assert.equal(await store.vaults.deleteIfEmpty(v.id, 302), false, "written since the last inventory");
-      await store.vaults.refreshInventory(v.id, 400, 0);
-      assert.equal(await store.vaults.deleteIfEmpty(v.id, 401), true);
-      assert.equal(await store.vaults.getById(v.id), undefined);
+      assert.equal(await fixture.store.archives.delete("arch-1", 301), undefined);
+      assert.equal(await fixture.store.vaults.deleteIfEmpty(v.id, 302), false, "written since the last inventory");
+      await fixture.store.vaults.refreshInventory(v.id, 400, 0);
+      assert.equal(await fixture.store.vaults.deleteIfEmpty(v.id, 401), true);
+      assert.equal(await fixture.store.vaults.getById(v.id), undefined);
     });
 
     test("blob references: a deleted archive's blobs become garbage exactly once", async () => {
-      await store.blobs.forget(await store.blobs.garbage(1000));
-      const v = await store.vaults.create(key("blobs", "sa-east-1"), 0, 1000);
-      await store.archives.insert(
+      await fixture.store.blobs.forget(await fixture.store.blobs.garbage(1000));
+      const v = await fixture.store.vaults.create(key("blobs", "sa-east-1"), 0, 1000);
+      await fixture.store.archives.insert(
         {
           archiveId: "arch-2",
           vaultId: v.id,
@@ -102,20 +123,20 @@ export function metadataContract(
         },
         1,
       );
-      assert.equal(await store.blobs.known("seg-a"), true);
-      assert.equal(await store.blobs.known("nope"), false);
-      assert.deepEqual(await store.blobs.garbage(10), []);
-      await store.archives.delete("arch-2", 5);
-      assert.deepEqual((await store.blobs.garbage(10)).sort(), ["seg-a", "seg-b"]);
-      await store.blobs.forget(["seg-a", "seg-b"]);
-      assert.deepEqual(await store.blobs.garbage(10), []);
-      assert.equal(await store.blobs.known("seg-a"), false);
+      assert.equal(await fixture.store.blobs.known("seg-a"), true);
+      assert.equal(await fixture.store.blobs.known("nope"), false);
+      assert.deepEqual(await fixture.store.blobs.garbage(10), []);
+      await fixture.store.archives.delete("arch-2", 5);
+      assert.deepEqual((await fixture.store.blobs.garbage(10)).sort(), ["seg-a", "seg-b"]);
+      await fixture.store.blobs.forget(["seg-a", "seg-b"]);
+      assert.deepEqual(await fixture.store.blobs.garbage(10), []);
+      assert.equal(await fixture.store.blobs.known("seg-a"), false);
     });
 
     test("inventory pages walk creation order with date filters", async () => {
-      const v = await store.vaults.create(key("inv", "sa-east-1"), 0, 1000);
+      const v = await fixture.store.vaults.create(key("inv", "sa-east-1"), 0, 1000);
       for (let i = 0; i < 7; i++) {
-        await store.archives.insert(
+        await fixture.store.archives.insert(
           {
             archiveId: `inv-${i}`,
             vaultId: v.id,
@@ -131,7 +152,7 @@ export function metadataContract(
       const seen: string[] = [];
       let after: { createdAt: number; archiveId: string } | undefined;
       for (;;) {
-        const page = await store.archives.listForInventory(v.id, after, 3, {});
+        const page = await fixture.store.archives.listForInventory(v.id, after, 3, {});
         if (page.length === 0) break;
         seen.push(...page.map((a) => a.archiveId));
         const last = page.at(-1)!;
@@ -139,7 +160,10 @@ export function metadataContract(
       }
       assert.equal(seen.length, 7);
       assert.equal(new Set(seen).size, 7);
-      const filtered = await store.archives.listForInventory(v.id, undefined, 100, { startMs: 1002, endMs: 1005 });
+      const filtered = await fixture.store.archives.listForInventory(v.id, undefined, 100, {
+        startMs: 1002,
+        endMs: 1005,
+      });
       assert.ok(filtered.every((a) => a.createdAt >= 1002 && a.createdAt < 1005));
       assert.ok(filtered.length > 0 && filtered.length < 7);
     });
