@@ -18,8 +18,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-echo "== build"
+echo "== build, and type-check tests and bench"
 npx tsc -p tsconfig.json
+npx tsc -p tsconfig.test.json
 echo "== lint (biome, dependency-cruiser)"
 npx biome check
 npx depcruise src --config .dependency-cruiser.cjs

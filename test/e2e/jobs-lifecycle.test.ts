@@ -206,7 +206,7 @@ describe("jobs: state machine, ListJobs, admin (fixed 30 s timing, test clock)",
       /marker/,
     );
     await rejectsWith(
-      c.send(new ListJobsCommand({ accountId: "-", vaultName: V, limit: "0" })),
+      c.send(new ListJobsCommand({ accountId: "-", vaultName: V, limit: 0 })),
       "InvalidParameterValueException",
     );
     await rejectsWith(

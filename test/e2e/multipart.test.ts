@@ -529,8 +529,9 @@ describe("AbortMultipartUpload", () => {
     for (const [i, id] of ids.entries()) {
       const abort = c.send(new AbortMultipartUploadCommand({ accountId: "-", vaultName: vault, uploadId: id }));
       const done = complete(c, vault, id, MIB + 7, h);
-      const [a, d] =
-        i % 2 ? await Promise.allSettled([abort, done]) : (await Promise.allSettled([done, abort])).reverse();
+      const [a, d] = (
+        i % 2 ? await Promise.allSettled([abort, done]) : (await Promise.allSettled([done, abort])).reverse()
+      ) as [PromiseSettledResult<unknown>, PromiseSettledResult<{ archiveId?: string }>];
       assert.ok((a.status === "fulfilled") !== (d.status === "fulfilled"), `upload ${i}: exactly one succeeds`);
       const loser = (a.status === "rejected" ? a.reason : (d as PromiseRejectedResult).reason) as Error;
       assert.equal(loser.name, "ResourceNotFoundException");
