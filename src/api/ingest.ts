@@ -63,7 +63,7 @@ export async function ingest(body: Readable, blobs: BlobStore, expect: IngestExp
   let blob: StagedBlob;
   let got: { sha256: string; treeHash: string };
   if (expect.length >= PARALLEL_MIN && parallelHashing()) {
-    // The tree hash runs in a worker while this thread does the linear hash, the socket and the writes.
+    // Both hashes run in a worker while this thread does the socket and the writes.
     const hasher = new ParallelStreamHasher();
     try {
       blob = await blobs.stage(handOver(body, hasher, expect.length), { maxBytes: expect.length });

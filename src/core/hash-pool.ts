@@ -1,11 +1,11 @@
-import { createHash, type Hash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { MIB, TreeHasher } from "./treehash.js";
 
 /**
- * Hashing split across two threads: the linear SHA-256 on the caller's thread, the tree hash in a
- * worker. Bytes reach the worker in recycled 1 MiB buffers that are transferred (not copied) both
+ * Both hashes (linear SHA-256 and tree hash) computed in a worker thread, so the event loop only
+ * moves bytes between the socket and the disk (measured: the linear hash on the event loop made the
+ * loop the bottleneck of a 1 GiB upload, 2.7–3.1 s vs 2.65–2.83 s with both in the worker). Bytes reach the worker in recycled 1 MiB buffers that are transferred (not copied) both
  * ways; a fixed number of buffers per stream bounds memory and gives back-pressure.
  *
  * The worker runs TreeHasher's own code (its source text, so the results are identical by
@@ -26,13 +26,15 @@ const jobs = new Map();
 parentPort.on("message", (m) => {
   if (m.t === "u") {
     let h = jobs.get(m.id);
-    if (!h) jobs.set(m.id, (h = new TreeHasher()));
-    h.update(new Uint8Array(m.buf, 0, m.len));
+    if (!h) jobs.set(m.id, (h = { tree: new TreeHasher(), linear: createHash("sha256") }));
+    const bytes = new Uint8Array(m.buf, 0, m.len);
+    h.linear.update(bytes);
+    h.tree.update(bytes);
     parentPort.postMessage({ t: "a", id: m.id, buf: m.buf }, [m.buf]);
   } else if (m.t === "d") {
-    const h = jobs.get(m.id) ?? new TreeHasher();
+    const h = jobs.get(m.id) ?? { tree: new TreeHasher(), linear: createHash("sha256") };
     jobs.delete(m.id);
-    parentPort.postMessage({ t: "d", id: m.id, treeHash: h.digest() });
+    parentPort.postMessage({ t: "d", id: m.id, treeHash: h.tree.digest(), sha256: h.linear.digest("hex") });
   } else if (m.t === "x") {
     jobs.delete(m.id);
   }
@@ -44,11 +46,11 @@ const BUF = MIB;
 /** Buffers per stream: at most this many MiB of a stream wait for (or are in) the worker. */
 const BUFS_PER_STREAM = 4;
 
-type FromWorker = { t: "a"; id: number; buf: ArrayBuffer } | { t: "d"; id: number; treeHash: string };
+type FromWorker = { t: "a"; id: number; buf: ArrayBuffer } | { t: "d"; id: number; treeHash: string; sha256: string };
 
 interface StreamState {
   onBuffer: (buf: ArrayBuffer) => void;
-  onDigest: (treeHash: string) => void;
+  onDigest: (hashes: { sha256: string; treeHash: string }) => void;
   onError: (err: Error) => void;
 }
 
@@ -63,7 +65,7 @@ class HashWorker {
       const s = this.streams.get(m.id);
       if (!s) return;
       if (m.t === "a") s.onBuffer(m.buf);
-      else s.onDigest(m.treeHash);
+      else s.onDigest({ sha256: m.sha256, treeHash: m.treeHash });
     });
     const fail = (err: Error) => {
       this.failed ??= err;
@@ -114,12 +116,11 @@ function pickWorker(): HashWorker {
 }
 
 /**
- * Same results as StreamHasher (linear SHA-256 and tree hash), with the tree hash computed in a
+ * Same results as StreamHasher (linear SHA-256 and tree hash), with both computed in a
  * worker thread. update() returns a promise only when the stream's buffers are all with the
  * worker; callers must await it before the next update (that is the back-pressure).
  */
 export class ParallelStreamHasher {
-  private readonly linear: Hash = createHash("sha256");
   private readonly worker = pickWorker();
   private readonly id = nextId++;
   private readonly free: ArrayBuffer[] = [];
@@ -129,7 +130,9 @@ export class ParallelStreamHasher {
   private total = 0;
   private waiting: (() => void) | undefined;
   private error: Error | undefined;
-  private finish: { resolve: (treeHash: string) => void; reject: (err: Error) => void } | undefined;
+  private finish:
+    | { resolve: (hashes: { sha256: string; treeHash: string }) => void; reject: (err: Error) => void }
+    | undefined;
   private done = false;
 
   constructor() {
@@ -138,7 +141,7 @@ export class ParallelStreamHasher {
         this.free.push(buf);
         this.wake();
       },
-      onDigest: (treeHash) => this.finish?.resolve(treeHash),
+      onDigest: (hashes) => this.finish?.resolve(hashes),
       onError: (err) => {
         this.error = err;
         this.wake();
@@ -175,7 +178,6 @@ export class ParallelStreamHasher {
   /** Hashes `chunk`; resolves once it has been handed over (the chunk may be reused after that). */
   update(chunk: Buffer): Promise<void> | undefined {
     if (this.error) throw this.error;
-    this.linear.update(chunk);
     this.total += chunk.length;
     return this.copy(chunk, 0);
   }
@@ -210,11 +212,10 @@ export class ParallelStreamHasher {
     this.done = true;
     if (this.error) throw this.error;
     if (this.fill > 0) this.flush();
-    const treeHash = await new Promise<string>((resolve, reject) => {
+    return new Promise<{ sha256: string; treeHash: string }>((resolve, reject) => {
       this.finish = { resolve, reject };
       this.worker.post({ t: "d", id: this.id });
     }).finally(() => this.worker.remove(this.id));
-    return { sha256: this.linear.digest("hex"), treeHash };
   }
 
   /** Forgets the stream (on a failed upload); safe to call at any time. */
