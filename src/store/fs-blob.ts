@@ -9,7 +9,7 @@ const KEY = /^[0-9a-f]{32}$/;
 /** Chunks are gathered into writes of about this size: fewer syscalls, same memory bound. */
 const WRITE_BATCH = 2 * 1024 * 1024;
 /** Dirty bytes after which a background datasync starts writeback (see stage()). */
-const WRITEBACK_EVERY = 32 * 1024 * 1024;
+const WRITEBACK_EVERY = 8 * 1024 * 1024;
 
 async function fsyncDir(dir: string): Promise<void> {
   const fh = await open(dir, constants.O_RDONLY);
