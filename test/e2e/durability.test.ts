@@ -1,27 +1,15 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CreateVaultCommand, DescribeVaultCommand, GlacierClient, UploadArchiveCommand } from "@aws-sdk/client-glacier";
+import { CreateVaultCommand, DescribeVaultCommand, UploadArchiveCommand } from "@aws-sdk/client-glacier";
 import { hashBuffer } from "../../src/core/treehash.js";
-import { spawnServer } from "../helpers/process.js";
+import { clientFor, filesUnder, spawnServer } from "../helpers/process.js";
 import { signHeaders } from "../helpers/raw.js";
-import { CRED_A } from "../helpers/server.js";
-
-const clientFor = (url: string) =>
-  new GlacierClient({ endpoint: url, region: "us-east-1", credentials: CRED_A, maxAttempts: 1 });
-
-async function files(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { withFileTypes: true, recursive: true })).filter((e) => e.isFile()).map((e) => e.name);
-  } catch {
-    return [];
-  }
-}
 
 /** Starts a signed UploadArchive whose body is sent in slices; returns once `sendFirst` bytes are out. */
 async function startSlowUpload(url: string, body: Buffer, sendFirst: number) {
@@ -75,8 +63,8 @@ describe("durability across crashes", () => {
     assert.ok(kept.archiveId);
     const body = Buffer.alloc(8 * 1024 * 1024, 7);
     const slow = await startSlowUpload(srv.url, body, 3 * 1024 * 1024);
-    for (let i = 0; i < 100 && (await files(join(dataDir, "tmp"))).length === 0; i++) await sleep(20);
-    assert.equal((await files(join(dataDir, "tmp"))).length, 1, "the upload is being staged");
+    for (let i = 0; i < 100 && (await filesUnder(join(dataDir, "tmp"))).length === 0; i++) await sleep(20);
+    assert.equal((await filesUnder(join(dataDir, "tmp"))).length, 1, "the upload is being staged");
     srv.proc.kill("SIGKILL");
     assert.equal(await srv.exited, "SIGKILL");
     slow.req.destroy();
@@ -85,8 +73,12 @@ describe("durability across crashes", () => {
     srv = await spawnServer(dataDir);
     c = clientFor(srv.url);
     try {
-      assert.deepEqual(await files(join(dataDir, "tmp")), [], "staged leftovers are removed at start-up");
-      assert.equal((await files(join(dataDir, "blobs"))).length, 1, "only the acknowledged archive's blob remains");
+      assert.deepEqual(await filesUnder(join(dataDir, "tmp")), [], "staged leftovers are removed at start-up");
+      assert.equal(
+        (await filesUnder(join(dataDir, "blobs"))).length,
+        1,
+        "only the acknowledged archive's blob remains",
+      );
       const d = await c.send(new DescribeVaultCommand({ accountId: "-", vaultName: "crash" }));
       assert.equal(d.NumberOfArchives, 1);
       assert.equal(d.SizeInBytes, 4 + 32768);
@@ -119,7 +111,7 @@ describe("durability across crashes", () => {
     srv = await spawnServer(dataDir);
     c = clientFor(srv.url);
     try {
-      const left = await files(join(dataDir, "blobs"));
+      const left = await filesUnder(join(dataDir, "blobs"));
       assert.equal(left.length, 1);
       assert.notEqual(left[0], orphanKey);
       const d = await c.send(new DescribeVaultCommand({ accountId: "-", vaultName: "crash" }));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,29 +9,17 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   CompleteMultipartUploadCommand,
   CreateVaultCommand,
-  GlacierClient,
+  type GlacierClient,
   InitiateMultipartUploadCommand,
   ListPartsCommand,
   UploadMultipartPartCommand,
 } from "@aws-sdk/client-glacier";
 import Database from "better-sqlite3";
 import { hashBuffer } from "../../src/core/treehash.js";
-import { spawnServer } from "../helpers/process.js";
+import { clientFor, filesUnder, spawnServer } from "../helpers/process.js";
 import { signHeaders } from "../helpers/raw.js";
-import { CRED_A } from "../helpers/server.js";
 
 const MIB = 1024 * 1024;
-const clientFor = (url: string) =>
-  new GlacierClient({ endpoint: url, region: "us-east-1", credentials: CRED_A, maxAttempts: 1 });
-
-async function files(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { withFileTypes: true, recursive: true })).filter((e) => e.isFile()).map((e) => e.name);
-  } catch {
-    return [];
-  }
-}
-
 /** A signed UploadMultipartPart whose body stops after `sendFirst` bytes (the rest never comes). */
 async function startStalledPart(url: string, path: string, first: number, body: Buffer, sendFirst: number) {
   const u = new URL(url);
@@ -94,8 +82,8 @@ describe("multipart upload across kill -9", () => {
       slice(1),
       MIB / 2,
     );
-    for (let i = 0; i < 100 && (await files(join(dataDir, "tmp"))).length === 0; i++) await sleep(20);
-    assert.equal((await files(join(dataDir, "tmp"))).length, 1, "part 1 is being staged");
+    for (let i = 0; i < 100 && (await filesUnder(join(dataDir, "tmp"))).length === 0; i++) await sleep(20);
+    assert.equal((await filesUnder(join(dataDir, "tmp"))).length, 1, "part 1 is being staged");
     srv.proc.kill("SIGKILL");
     assert.equal(await srv.exited, "SIGKILL");
     stalled.destroy();
@@ -104,8 +92,8 @@ describe("multipart upload across kill -9", () => {
     srv = await spawnServer(dataDir);
     c = clientFor(srv.url);
     try {
-      assert.deepEqual(await files(join(dataDir, "tmp")), [], "the interrupted part's staging file is gone");
-      assert.equal((await files(join(dataDir, "blobs"))).length, 2, "exactly the two acknowledged parts remain");
+      assert.deepEqual(await filesUnder(join(dataDir, "tmp")), [], "the interrupted part's staging file is gone");
+      assert.equal((await filesUnder(join(dataDir, "blobs"))).length, 2, "exactly the two acknowledged parts remain");
       const listed = await c.send(new ListPartsCommand({ accountId: "-", vaultName: "crash", uploadId }));
       assert.deepEqual(
         listed.Parts?.map((p) => [p.RangeInBytes, p.SHA256TreeHash]),

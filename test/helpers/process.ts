@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { GlacierClient } from "@aws-sdk/client-glacier";
 import { CRED_A } from "./server.js";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
@@ -41,4 +43,17 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
     exited.then((c) => reject(new Error(`server exited (${c}) before listening:\n${buffer}`)));
   });
   return { url, proc, exited };
+}
+
+/** A JS SDK client for a spawned server (account A, us-east-1, no retries). */
+export const clientFor = (url: string) =>
+  new GlacierClient({ endpoint: url, region: "us-east-1", credentials: CRED_A, maxAttempts: 1 });
+
+/** Names of the files below `dir` (recursively); none when it does not exist. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true, recursive: true })).filter((e) => e.isFile()).map((e) => e.name);
+  } catch {
+    return [];
+  }
 }
