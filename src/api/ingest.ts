@@ -1,9 +1,20 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { Errors, GlacierError } from "../core/errors.js";
-import { ParallelStreamHasher, parallelHashing } from "../core/hash-pool.js";
-import { MIB, StreamHasher } from "../core/treehash.js";
-import type { BlobStore, StagedBlob } from "../store/blob.js";
+import {
+  type BodyHashes,
+  copyIntoSlab,
+  LocalSlabHasher,
+  parallelHashing,
+  releaseSlab,
+  SLAB_SIZE,
+  type Slab,
+  type SlabHasher,
+  takeSlab,
+  WorkerSlabHasher,
+} from "../core/hash-pool.js";
+import { MIB } from "../core/treehash.js";
+import { type BlobStore, BlobTooLargeError, type BlobWriter, type StagedBlob } from "../store/blob.js";
 
 export interface IngestExpectations {
   /** Exact number of bytes the body must contain. */
@@ -34,18 +45,130 @@ export function checksumHeaders(headers: IncomingHttpHeaders): { sha256: string;
   return { sha256, treeHash };
 }
 
-/** Bodies from this size on are hashed with a worker thread's help; smaller ones are not worth a round trip. */
+/** Bodies from this size on are hashed by a worker thread; smaller ones are not worth a round trip. */
 const PARALLEL_MIN = MIB;
+/** Slabs one stream may hold at once (one filling, the rest being written and hashed). */
+const SLABS_PER_STREAM = 4;
 
-/** Feeds each chunk to the hasher before passing it on, waiting whenever the worker is behind. */
-async function* handOver(body: Readable, hasher: ParallelStreamHasher, limit: number): AsyncGenerator<Buffer> {
-  let seen = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    seen += chunk.length;
-    // Past the limit stage() fails the write; hashing those bytes would be wasted.
-    if (seen <= limit) await hasher.update(chunk);
-    yield chunk;
-  }
+/**
+ * Moves a body from the socket into slabs; each full slab is written and hashed at the same time.
+ * Chunks are taken as 'data' events (no re-buffering); when the stream holds all its slabs, the
+ * socket is paused until one comes back. Resolves once every slab is written and hashed.
+ */
+function pump(body: Readable, writer: BlobWriter, hasher: SlabHasher, limit: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let current: Slab | undefined;
+    let fill = 0;
+    let held = 0;
+    let inFlight = 0;
+    let received = 0;
+    let ended = false;
+    let failed = false;
+    let waiting: { chunk: Buffer; offset: number } | undefined;
+
+    const detach = () => {
+      body.off("data", onData);
+      body.off("end", onEnd);
+      body.off("error", fail);
+      body.off("close", onClose);
+    };
+    function fail(err: unknown): void {
+      if (failed) return;
+      failed = true;
+      detach();
+      if (current) {
+        releaseSlab(current);
+        current = undefined;
+      }
+      // Slabs still being written or hashed come back when those finish; the caller aborts both.
+      reject(err);
+    }
+    const maybeDone = () => {
+      if (!failed && ended && inFlight === 0 && waiting === undefined) {
+        detach();
+        resolve();
+      }
+    };
+    const dispatch = () => {
+      const slab = current as Slab;
+      const length = fill;
+      current = undefined;
+      fill = 0;
+      inFlight += 1;
+      const work: Promise<void>[] = [writer.write(slab.bytes.subarray(0, length))];
+      const hashing = hasher.update(slab, length);
+      if (hashing) work.push(hashing);
+      void Promise.allSettled(work).then((results) => {
+        // Only now is the slab read by nobody.
+        releaseSlab(slab);
+        held -= 1;
+        inFlight -= 1;
+        const bad = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+        if (bad) {
+          fail(bad.reason);
+          return;
+        }
+        if (waiting) {
+          const { chunk, offset } = waiting;
+          waiting = undefined;
+          if (copy(chunk, offset)) body.resume();
+        }
+        finishIfEnded();
+      });
+    };
+    /** Copies from `offset` on; false when the stream's slabs ran out (the rest waits). */
+    const copy = (chunk: Buffer, offset: number): boolean => {
+      let at = offset;
+      while (at < chunk.length) {
+        if (!current) {
+          if (held === SLABS_PER_STREAM) {
+            waiting = { chunk, offset: at };
+            return false;
+          }
+          held += 1;
+          current = takeSlab();
+        }
+        const n = Math.min(SLAB_SIZE - fill, chunk.length - at);
+        copyIntoSlab(current, fill, at === 0 && n === chunk.length ? chunk : chunk.subarray(at, at + n));
+        fill += n;
+        at += n;
+        if (fill === SLAB_SIZE) dispatch();
+      }
+      return true;
+    };
+    function onData(chunk: Buffer): void {
+      if (failed) return;
+      received += chunk.length;
+      if (received > limit) {
+        fail(new BlobTooLargeError(limit));
+        return;
+      }
+      if (!copy(chunk, 0)) body.pause();
+    }
+    /** After the body's end (and any chunk still waiting for a slab), the last partial slab goes out. */
+    function finishIfEnded(): void {
+      if (ended && waiting === undefined && current) {
+        if (fill > 0) dispatch();
+        else {
+          releaseSlab(current);
+          current = undefined;
+          held -= 1;
+        }
+      }
+      maybeDone();
+    }
+    function onEnd(): void {
+      ended = true;
+      finishIfEnded();
+    }
+    function onClose(): void {
+      if (!ended) fail(new Error("request body closed before its end"));
+    }
+    body.on("data", onData);
+    body.on("end", onEnd);
+    body.on("error", fail);
+    body.on("close", onClose);
+  });
 }
 
 function bodyError(err: unknown): unknown {
@@ -60,31 +183,24 @@ function bodyError(err: unknown): unknown {
  * is discarded. On success the caller commits the blob, then its metadata.
  */
 export async function ingest(body: Readable, blobs: BlobStore, expect: IngestExpectations): Promise<Ingested> {
+  const hasher: SlabHasher =
+    expect.length >= PARALLEL_MIN && parallelHashing() ? new WorkerSlabHasher() : new LocalSlabHasher();
+  const writer = await blobs.create();
   let blob: StagedBlob;
-  let got: { sha256: string; treeHash: string };
-  if (expect.length >= PARALLEL_MIN && parallelHashing()) {
-    // Both hashes run in a worker while this thread does the socket and the writes.
-    const hasher = new ParallelStreamHasher();
-    try {
-      blob = await blobs.stage(handOver(body, hasher, expect.length), { maxBytes: expect.length });
-    } catch (err) {
-      hasher.abort();
-      throw bodyError(err);
-    }
-    try {
-      got = await hasher.digest();
-    } catch (err) {
-      await blob.discard();
-      throw err;
-    }
-  } else {
-    const hasher = new StreamHasher();
-    try {
-      blob = await blobs.stage(body, { onChunk: (c) => hasher.update(c), maxBytes: expect.length });
-    } catch (err) {
-      throw bodyError(err);
-    }
-    got = hasher.digest();
+  let got: BodyHashes;
+  try {
+    await pump(body, writer, hasher, expect.length);
+    blob = await writer.finish();
+  } catch (err) {
+    hasher.abort();
+    await writer.abort();
+    throw bodyError(err);
+  }
+  try {
+    got = await hasher.digest();
+  } catch (err) {
+    await blob.discard();
+    throw err;
   }
   try {
     if (blob.size !== expect.length) {

@@ -1,13 +1,19 @@
 import { constants, createReadStream } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import { mkdir, open, opendir, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { newBlobKey } from "../core/ids.js";
-import { type BlobStore, BlobTooLargeError, type ByteRange, type StagedBlob, type StageOptions } from "./blob.js";
+import {
+  type BlobStore,
+  type BlobWriter,
+  type ByteRange,
+  type StagedBlob,
+  type StageOptions,
+  stageThrough,
+} from "./blob.js";
 
 const KEY = /^[0-9a-f]{32}$/;
-/** Chunks are gathered into writes of about this size: fewer syscalls, same memory bound. */
-const WRITE_BATCH = 2 * 1024 * 1024;
 /** Dirty bytes after which a background datasync starts writeback (see stage()). */
 const WRITEBACK_EVERY = 8 * 1024 * 1024;
 
@@ -17,6 +23,92 @@ async function fsyncDir(dir: string): Promise<void> {
     await fh.sync();
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * Appends to a tmp file, one write in flight (writes are issued in call order at explicit offsets).
+ *
+ * Early writeback: Linux keeps a freshly written file dirty in the page cache until the final fsync
+ * would have to write all of it after the last byte arrived. A background datasync every
+ * WRITEBACK_EVERY bytes (at most one at a time, never waited on by write()) lets the disk work while
+ * the body is still arriving — what sync_file_range would do, which Node does not expose.
+ * Durability is unchanged: the blob counts only after finish()'s fsync and the commit's rename.
+ */
+class FsBlobWriter implements BlobWriter {
+  size = 0;
+  private tail: Promise<void> = Promise.resolve();
+  private error: unknown;
+  private unflushed = 0;
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    readonly key: string,
+    private readonly fh: FileHandle,
+    private readonly tmpPath: string,
+    private readonly settle: () => Pick<StagedBlob, "commit" | "discard">,
+  ) {}
+
+  write(bytes: Uint8Array | readonly Uint8Array[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("blob writer already closed"));
+    if (this.error !== undefined) return Promise.reject(this.error);
+    const position = this.size;
+    const length = Array.isArray(bytes)
+      ? (bytes as readonly Uint8Array[]).reduce((n, b) => n + b.length, 0)
+      : (bytes as Uint8Array).length;
+    this.size += length;
+    const run = async () => {
+      if (this.error !== undefined) throw this.error;
+      if (Array.isArray(bytes)) await this.fh.writev(bytes as Uint8Array[], position);
+      else await this.fh.write(bytes as Uint8Array, 0, length, position);
+      this.unflushed += length;
+      if (this.unflushed >= WRITEBACK_EVERY && this.flushing === undefined) {
+        this.unflushed = 0;
+        this.flushing = this.fh
+          .datasync()
+          .catch((err: unknown) => {
+            this.error ??= err;
+          })
+          .finally(() => {
+            this.flushing = undefined;
+          });
+      }
+    };
+    const p = this.tail.then(run);
+    this.tail = p.catch((err: unknown) => {
+      this.error ??= err;
+    });
+    return p;
+  }
+
+  private async drain(): Promise<void> {
+    await this.tail;
+    await this.flushing;
+  }
+
+  async finish(): Promise<StagedBlob> {
+    if (this.closed) throw new Error("blob writer already closed");
+    this.closed = true;
+    try {
+      await this.drain();
+      if (this.error !== undefined) throw this.error;
+      await this.fh.sync();
+      await this.fh.close();
+    } catch (err) {
+      await this.fh.close().catch(() => {});
+      await unlink(this.tmpPath).catch(() => {});
+      throw err;
+    }
+    return { key: this.key, size: this.size, ...this.settle() };
+  }
+
+  async abort(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.drain();
+    await this.fh.close().catch(() => {});
+    await unlink(this.tmpPath).catch(() => {});
   }
 }
 
@@ -44,73 +136,23 @@ export class FsBlobStore implements BlobStore {
     return join(this.blobDir, key.slice(0, 2), key);
   }
 
-  async stage(source: AsyncIterable<Buffer>, opts: StageOptions = {}): Promise<StagedBlob> {
+  async create(): Promise<BlobWriter> {
     const key = newBlobKey();
     const tmpPath = join(this.tmpDir, key);
     const fh = await open(tmpPath, "wx");
-    let size = 0;
-    // One write in flight while the next batch is gathered (memory: two batches); writes are
-    // appends in order, so awaiting the previous one before issuing the next keeps them ordered.
-    let writing: Promise<unknown> | undefined;
-    // Early writeback: without it the kernel keeps the whole blob dirty and the final fsync
-    // writes all of it after the last byte arrived; a background datasync every WRITEBACK_EVERY
-    // bytes lets the disk work while the body is still arriving. Durability is unchanged: the
-    // blob counts only after the final fsync below.
-    let flushing: Promise<void> | undefined;
-    let flushError: unknown;
-    let unflushed = 0;
-    try {
-      let batch: Buffer[] = [];
-      let batchBytes = 0;
-      const write = async (bufs: Buffer[], bytes: number) => {
-        await writing;
-        writing = fh.writev(bufs);
-        unflushed += bytes;
-        if (unflushed >= WRITEBACK_EVERY && flushing === undefined) {
-          unflushed = 0;
-          const w = writing;
-          flushing = w
-            .then(() => fh.datasync())
-            .catch((err: unknown) => {
-              flushError ??= err;
-            })
-            .finally(() => {
-              flushing = undefined;
-            });
-        }
-        if (flushError !== undefined) throw flushError;
-      };
-      for await (const chunk of source) {
-        size += chunk.length;
-        if (opts.maxBytes !== undefined && size > opts.maxBytes) throw new BlobTooLargeError(opts.maxBytes);
-        opts.onChunk?.(chunk);
-        batch.push(chunk);
-        batchBytes += chunk.length;
-        if (batchBytes >= WRITE_BATCH) {
-          await write(batch, batchBytes);
-          batch = [];
-          batchBytes = 0;
-        }
-      }
-      if (batch.length > 0) await write(batch, batchBytes);
-      await writing;
-      await flushing;
-      if (flushError !== undefined) throw flushError;
-      await fh.sync();
-    } catch (err) {
-      await writing?.catch(() => {});
-      await flushing;
-      await fh.close().catch(() => {});
-      await unlink(tmpPath).catch(() => {});
-      throw err;
-    }
-    await fh.close();
+    return new FsBlobWriter(key, fh, tmpPath, () => this.settle(key, tmpPath));
+  }
+
+  stage(source: AsyncIterable<Buffer>, opts: StageOptions = {}): Promise<StagedBlob> {
+    return this.create().then((w) => stageThrough(w, source, opts));
+  }
+
+  /** The staged blob of a finished tmp file: commit() renames it into place durably. */
+  private settle(key: string, tmpPath: string): Pick<StagedBlob, "commit" | "discard"> {
     const finalPath = this.path(key);
     const shard = join(this.blobDir, key.slice(0, 2));
     let settled = false;
     return {
-      key,
-      size,
       commit: async () => {
         if (settled) throw new Error("blob already settled");
         settled = true;

@@ -219,6 +219,32 @@ export function blobContract(name: string, open: () => Promise<{ blobs: BlobStor
       assert.deepEqual(await keys(), []);
     });
 
+    test("a writer appends in call order, several writes in flight; finish → commit makes it readable", async () => {
+      const w = await blobs.create();
+      const parts = [Buffer.from("alpha "), [Buffer.from("beta "), Buffer.from("gamma ")], Buffer.from("delta")];
+      await Promise.all(parts.map((p) => w.write(p)));
+      assert.equal(w.size, 22);
+      const staged = await w.finish();
+      assert.equal(staged.key, w.key);
+      assert.equal(staged.size, 22);
+      assert.deepEqual(await keys(), [], "invisible before commit");
+      await staged.commit();
+      assert.equal(await text(blobs.read(staged.key)), "alpha beta gamma delta");
+      await assert.rejects(w.write(Buffer.from("late")), /closed/);
+      await blobs.delete(staged.key);
+    });
+
+    test("an aborted writer leaves nothing, even with writes in flight", async () => {
+      const w = await blobs.create();
+      const pending = w.write(Buffer.alloc(64 * 1024, 1));
+      await w.abort();
+      await pending;
+      await w.abort();
+      await assert.rejects(w.finish(), /closed/);
+      await blobs.recover();
+      assert.deepEqual(await keys(), []);
+    });
+
     test("keys are generated, never taken from callers", async () => {
       const a = await blobs.stage(Readable.from([Buffer.from("1")]));
       const b = await blobs.stage(Readable.from([Buffer.from("1")]));

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { ParallelStreamHasher } from "../../src/core/hash-pool.js";
+import {
+  copyIntoSlab,
+  LocalSlabHasher,
+  releaseSlab,
+  SLAB_SIZE,
+  type SlabHasher,
+  takeSlab,
+  WorkerSlabHasher,
+} from "../../src/core/hash-pool.js";
 import {
   combineTreeHashes,
   hashBuffer,
@@ -80,6 +88,29 @@ function* pieces(data: Buffer, seed: number): Generator<Buffer> {
   }
 }
 
+const HASHERS: [string, () => SlabHasher][] = [
+  ["WorkerSlabHasher (worker thread, shared slabs)", () => new WorkerSlabHasher()],
+  ["LocalSlabHasher", () => new LocalSlabHasher()],
+];
+
+/** Feeds `data` through slabs as the ingest pump does: up to `inFlight` slabs hashed at once. */
+async function bySlabs(h: SlabHasher, data: Buffer, inFlight: number) {
+  const busy = new Set<Promise<void>>();
+  for (let off = 0; off < data.length; off += SLAB_SIZE) {
+    if (busy.size === inFlight) await Promise.race(busy);
+    const slab = takeSlab();
+    const n = Math.min(SLAB_SIZE, data.length - off);
+    copyIntoSlab(slab, 0, data.subarray(off, off + n));
+    const p: Promise<void> = Promise.resolve(h.update(slab, n)).then(() => {
+      releaseSlab(slab);
+      busy.delete(p);
+    });
+    busy.add(p);
+  }
+  await Promise.all(busy);
+  return h.digest();
+}
+
 describe("tree hash, SPEC §4.2 vectors", () => {
   for (const [name, data, tree, linear] of VECTORS) {
     test(`hashBuffer ${name}`, () => {
@@ -101,50 +132,46 @@ describe("tree hash, SPEC §4.2 vectors", () => {
       assert.equal(h.digest(), tree);
     });
 
-    test(`ParallelStreamHasher (worker thread) ${name}`, async () => {
-      for (const seed of [0, 5]) {
-        const h = new ParallelStreamHasher();
-        for (const p of pieces(data, seed)) await h.update(p);
-        assert.equal(h.size, data.length);
-        assert.deepEqual(await h.digest(), { sha256: linear, treeHash: tree });
-      }
-    });
+    for (const [kind, make] of HASHERS) {
+      test(`${kind} ${name}`, async () => {
+        assert.deepEqual(await bySlabs(make(), data, 3), { sha256: linear, treeHash: tree });
+      });
+    }
   }
 });
 
-describe("ParallelStreamHasher", () => {
-  test("many streams at once give each its own hashes (buffers recycled, back-pressure)", async () => {
-    const inputs = VECTORS.map(([, data, tree, linear]) => ({ data, tree, linear }));
-    const results = await Promise.all(
-      inputs.map(async ({ data }, i) => {
-        const h = new ParallelStreamHasher();
-        for (const p of pieces(data, i)) await h.update(p);
-        return h.digest();
-      }),
-    );
+describe("WorkerSlabHasher", () => {
+  test("many streams at once give each its own hashes (slabs recycled between streams)", async () => {
+    const inputs = [
+      ...VECTORS.map(([, data, tree, linear]) => ({ data, tree, linear })),
+      ...VECTORS.map(([, data, tree, linear]) => ({ data, tree, linear })),
+    ];
+    const results = await Promise.all(inputs.map(({ data }, i) => bySlabs(new WorkerSlabHasher(), data, 1 + (i % 4))));
     results.forEach((r, i) => {
       assert.deepEqual(r, { sha256: inputs[i]?.linear, treeHash: inputs[i]?.tree });
     });
   });
 
-  test("a 24 MiB stream (more than the stream's buffers) in 64 KiB chunks matches StreamHasher", async () => {
+  test("a 24 MiB stream matches StreamHasher", async () => {
     const data = D(24 * MIB + 12_345);
     const ref = new StreamHasher();
     ref.update(data);
-    const h = new ParallelStreamHasher();
-    for (let off = 0; off < data.length; off += 65_536) await h.update(data.subarray(off, off + 65_536));
-    assert.deepEqual(await h.digest(), ref.digest());
+    assert.deepEqual(await bySlabs(new WorkerSlabHasher(), data, 4), ref.digest());
   });
 
   test("digest twice fails; abort is harmless", async () => {
-    const h = new ParallelStreamHasher();
-    await h.update(Buffer.from("hello world"));
-    await h.digest();
+    const h = new WorkerSlabHasher();
+    const slab = takeSlab();
+    slab.bytes.set(Buffer.from("hello world"));
+    await h.update(slab, 11);
+    assert.deepEqual(await h.digest(), hashBuffer(Buffer.from("hello world")));
     await assert.rejects(h.digest(), /already finished/);
-    const g = new ParallelStreamHasher();
-    await g.update(D(3 * MIB));
+    await assert.rejects(h.update(slab, 11), /already finished/);
+    const g = new WorkerSlabHasher();
+    await g.update(slab, 11);
     g.abort();
     g.abort();
+    releaseSlab(slab);
   });
 });
 
