@@ -7,7 +7,7 @@ import { hashBuffer } from "../src/core/treehash.js";
 import { SqliteMetadataStore } from "../src/store/sqlite/index.js";
 import { GlacierRaw } from "./client.js";
 import type { Ctx } from "./context.js";
-import { BENCH_CRED, procKiB, resetPeak, startBareNode, startPermafrost, timeCommand } from "./procs.js";
+import { BENCH_CRED, cpuSeconds, procKiB, resetPeak, startBareNode, startPermafrost, timeCommand } from "./procs.js";
 import { fmt, median, seconds } from "./stats.js";
 
 interface Cannon {
@@ -46,6 +46,17 @@ export async function case4(ctx: Ctx): Promise<void> {
     await run(ctx.pf.url, await signed(), 2);
     const rps: number[] = [];
     const p99: number[] = [];
+    const cpuPerReq: number[] = [];
+    const bareCpuPerReq: number[] = [];
+    /** One autocannon run, with the server's CPU time (all threads) per request. */
+    const measured = async (proc: typeof bare, h: Record<string, string>, into: number[]) => {
+      const before = await cpuSeconds(proc.pid);
+      const out = await run(proc.url, h, args.duration);
+      into.push((((await cpuSeconds(proc.pid)) - before) / out.total) * 1e6);
+      return out;
+    };
+    const pfRun = (h: Record<string, string>) => measured(ctx.pf, h, cpuPerReq);
+    const bareRun = (h: Record<string, string>) => measured(bare, h, bareCpuPerReq);
     const pfR: Cannon[] = [];
     const bareR: Cannon[] = [];
     for (let r = 0; r < args.rounds; r++) {
@@ -53,11 +64,11 @@ export async function case4(ctx: Ctx): Promise<void> {
       let a: Cannon;
       let b: Cannon;
       if (r % 2 === 0) {
-        b = await run(bare.url, h, args.duration);
-        a = await run(ctx.pf.url, h, args.duration);
+        b = await bareRun(h);
+        a = await pfRun(h);
       } else {
-        a = await run(ctx.pf.url, h, args.duration);
-        b = await run(bare.url, h, args.duration);
+        a = await pfRun(h);
+        b = await bareRun(h);
       }
       if (a.non2xx > 0 || a.errors > 0) throw new Error(`DescribeVault: ${a.non2xx} non-2xx, ${a.errors} errors`);
       pfR.push(a);
@@ -65,7 +76,7 @@ export async function case4(ctx: Ctx): Promise<void> {
       rps.push(a.rps / b.rps);
       p99.push(b.p99 / a.p99);
       ctx.log(
-        `  case 4 round ${r + 1}: permafrost ${fmt(a.rps, 0)} req/s p99 ${a.p99} ms; bare ${fmt(b.rps, 0)} req/s p99 ${b.p99} ms`,
+        `  case 4 round ${r + 1}: permafrost ${fmt(a.rps, 0)} req/s p99 ${a.p99} ms (server CPU ${fmt(cpuPerReq.at(-1) as number, 0)} µs/request); bare ${fmt(b.rps, 0)} req/s p99 ${b.p99} ms (${fmt(bareCpuPerReq.at(-1) as number, 0)} µs/request)`,
       );
     }
     ctx.rows.push({
@@ -74,6 +85,7 @@ export async function case4(ctx: Ctx): Promise<void> {
       baseline: `${fmt(median(bareR.map((x) => x.rps)), 0)} (bare node:http)`,
       ratio: median(rps),
       target: 0.5,
+      note: `server CPU per request (all threads): permafrost ${fmt(median(cpuPerReq), 0)} µs, bare node:http ${fmt(median(bareCpuPerReq), 0)} µs`,
     });
     ctx.rows.push({
       case: "4 DescribeVault p99 latency (ms; ratio = bare/permafrost)",

@@ -105,6 +105,39 @@ export function metadataContract(name: string, open: OpenStore) {
       assert.equal(await fixture.store.vaults.getById(v.id), undefined);
     });
 
+    test("get() reflects every change to the vault, however it was made (no stale read)", async () => {
+      const k = key("fresh", "eu-north-1");
+      const v = await fixture.store.vaults.create(k, 0, 1000);
+      const g = async () => {
+        const r = await fixture.store.vaults.get(k);
+        return r && [r.liveCount, r.liveSize, r.inventoryCount, r.lastInventoryAt];
+      };
+      assert.deepEqual(await g(), [0, 0, 0, null]);
+      await fixture.store.archives.insert(
+        {
+          archiveId: "fresh-1",
+          vaultId: v.id,
+          size: 7,
+          treeHash: "t",
+          description: null,
+          createdAt: 10,
+          segments: [{ key: "kf", size: 7 }],
+        },
+        10,
+      );
+      assert.deepEqual(await g(), [1, 7, 0, null], "an archive insert is seen");
+      await fixture.store.vaults.refreshInventory(v.id, 50, 0);
+      assert.deepEqual(await g(), [1, 7, 1, 50], "an inventory snapshot is seen");
+      await fixture.store.archives.delete("fresh-1", 60);
+      assert.deepEqual(await g(), [0, 0, 1, 50], "a delete is seen");
+      await fixture.store.vaults.refreshInventory(v.id, 100, 0);
+      assert.equal(await fixture.store.vaults.deleteIfEmpty(v.id, 101), true);
+      assert.equal(await g(), undefined, "a deleted vault is gone");
+      const again = await fixture.store.vaults.create(k, 200, 1000);
+      assert.notEqual(again.id, v.id);
+      assert.equal((await fixture.store.vaults.get(k))?.id, again.id, "a re-created vault is the new one");
+    });
+
     test("blob references: a deleted archive's blobs become garbage exactly once", async () => {
       await fixture.store.blobs.forget(await fixture.store.blobs.garbage(1000));
       const v = await fixture.store.vaults.create(key("blobs", "sa-east-1"), 0, 1000);

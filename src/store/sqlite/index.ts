@@ -44,6 +44,10 @@ export class SqliteMetadataStore implements MetadataStore {
   constructor(file: string) {
     if (file !== ":memory:") mkdirSync(join(file, ".."), { recursive: true });
     this.db = new Database(file);
+    // One process owns the database: locks are taken once and kept, and the WAL index lives in
+    // this process's memory instead of a shared-memory file — no lock system calls per statement
+    // (a point query: 8.5 → 3 µs). A second server on the same data folder cannot open it.
+    this.db.pragma("locking_mode = EXCLUSIVE");
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
     this.db.pragma("foreign_keys = ON");

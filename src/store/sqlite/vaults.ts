@@ -30,7 +30,19 @@ const toVault = (r: VaultRow): VaultRecord => ({
   liveSize: r.live_size,
 });
 
+/** Vault rows cached for get(), the lookup behind every vault-scoped request. */
+const CACHE_MAX = 4096;
+
 export class SqliteVaultStore implements VaultStore {
+  /**
+   * Cached records by "account\nregion\nname", and the key of each cached id. A temporary
+   * trigger on the vaults table calls back into this process on every UPDATE or DELETE of a row,
+   * whichever statement does it, so an entry never outlives a change (this process is the only
+   * writer: the database is opened in exclusive locking mode). An invalidation by a change that is
+   * then rolled back only costs a re-read.
+   */
+  private readonly cache = new Map<string, Readonly<VaultRecord>>();
+  private readonly cachedIds = new Map<number, string>();
   private readonly byKey;
   private readonly byId;
   private readonly countStmt;
@@ -44,6 +56,16 @@ export class SqliteVaultStore implements VaultStore {
 
   constructor(ctx: SqliteContext) {
     const { db } = ctx;
+    db.function("permafrost_vault_changed", { deterministic: false }, (id: unknown) => {
+      this.forget(Number(id));
+      return null;
+    });
+    for (const op of ["UPDATE", "DELETE"]) {
+      db.exec(
+        `CREATE TEMP TRIGGER IF NOT EXISTS vault_cache_${op.toLowerCase()} AFTER ${op} ON main.vaults
+         BEGIN SELECT permafrost_vault_changed(OLD.id); END`,
+      );
+    }
     this.byKey = db.prepare<[string, string, string], VaultRow>(
       "SELECT * FROM vaults WHERE account_id = ? AND region = ? AND name = ?",
     );
@@ -91,9 +113,27 @@ export class SqliteVaultStore implements VaultStore {
     return toVault(this.createTx.immediate(key, now, maxVaults));
   }
 
+  private forget(id: number): void {
+    const k = this.cachedIds.get(id);
+    if (k === undefined) return;
+    this.cachedIds.delete(id);
+    this.cache.delete(k);
+  }
+
   async get(key: VaultKey): Promise<VaultRecord | undefined> {
+    const k = `${key.accountId}\n${key.region}\n${key.name}`;
+    const hit = this.cache.get(k);
+    if (hit) return hit;
     const row = this.byKey.get(key.accountId, key.region, key.name);
-    return row && toVault(row);
+    if (!row) return undefined;
+    const vault = Object.freeze(toVault(row));
+    if (this.cache.size >= CACHE_MAX) {
+      this.cache.clear();
+      this.cachedIds.clear();
+    }
+    this.cache.set(k, vault);
+    this.cachedIds.set(vault.id, k);
+    return vault;
   }
 
   async getById(id: number): Promise<VaultRecord | undefined> {
