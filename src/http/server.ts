@@ -15,7 +15,7 @@ import { newRequestId } from "../core/ids.js";
 import { MAX_JSON_BODY } from "../core/limits.js";
 import { FsBlobStore } from "../store/fs-blob.js";
 import { SqliteMetadataStore } from "../store/sqlite/index.js";
-import { sendError, sendJson, sendResult } from "./respond.js";
+import { sendError, sendJson, sendResult, setBaseHeaders, writeHead } from "./respond.js";
 import { matchRoute } from "./routes.js";
 import { SigV4Verifier } from "./sigv4.js";
 
@@ -101,8 +101,7 @@ export class RequestHandler {
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = newRequestId();
-    res.setHeader("x-amzn-RequestId", requestId);
-    res.setHeader("Date", this.dateHeader());
+    setBaseHeaders(res, ["x-amzn-RequestId", requestId, "Date", this.dateHeader()]);
     const started = process.hrtime.bigint();
     this.dispatch(req, res, requestId)
       .catch((err: unknown) => this.fail(req, res, requestId, err))
@@ -127,8 +126,6 @@ export class RequestHandler {
       res.destroy();
       return;
     }
-    // A body we will not read must not be drained: answer, then close the connection.
-    if (!req.complete) res.setHeader("Connection", "close");
     sendError(
       res,
       known
@@ -137,6 +134,8 @@ export class RequestHandler {
             "ServiceUnavailableException",
             `Internal error; request id ${requestId}. Retry the request.`,
           ),
+      // A body we will not read must not be drained: answer, then close the connection.
+      req.complete ? {} : { Connection: "close" },
     );
   }
 
@@ -228,7 +227,7 @@ export class RequestHandler {
     const body = await readBody(req);
     const out = await route.handle(this.svc, { query, json: parseJsonBody(body) });
     if (out.json === undefined) {
-      res.writeHead(out.status, { "Content-Length": "0" });
+      writeHead(res, out.status, { "Content-Length": "0" });
       res.end();
     } else sendJson(res, out.status, out.json);
   }

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHmac, hash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 
 /**
@@ -106,7 +106,8 @@ export function signature(
     "AWS4-HMAC-SHA256",
     amzDate,
     `${scope.date}/${scope.region}/${scope.service}/aws4_request`,
-    createHash("sha256").update(canonical).digest("hex"),
+    // One-shot hash (no Hash object per request).
+    hash("sha256", canonical, "hex"),
   ].join("\n");
   return createHmac("sha256", signingKey(scope.secret, scope.date, scope.region, scope.service))
     .update(stringToSign)

@@ -13,7 +13,7 @@ import type {
   Tier,
   VaultLockRecord,
 } from "../settings.js";
-import type { SqliteContext } from "./context.js";
+import { onRowChange, type SqliteContext } from "./context.js";
 
 interface LockRow {
   vault_id: number;
@@ -58,7 +58,16 @@ const live = (r: LockRow | undefined, now: number): LockRow | undefined =>
 /** Admission records older than this are never consulted (longest window: one day, or the Standard duration). */
 const ADMISSION_RETENTION_MS = 8 * 24 * 3600 * 1000;
 
+/** Access policy and lock rows of a vault, as read (lock expiry is checked at each use). */
+interface VaultPolicies {
+  access?: string;
+  lock?: { parsed: string; locked: boolean; expiresAt: number | null };
+}
+const POLICY_CACHE_MAX = 4096;
+
 export class SqliteSettingsStore implements SettingsStore {
+  /** Read on every vault-scoped request; dropped on any change to either table (onRowChange). */
+  private readonly policyCache = new Map<number, VaultPolicies>();
   private readonly s;
   private readonly addTagsTx;
   private readonly removeTagsTx;
@@ -70,6 +79,9 @@ export class SqliteSettingsStore implements SettingsStore {
 
   constructor(ctx: SqliteContext) {
     const { db } = ctx;
+    const forget = (vaultId: number) => this.policyCache.delete(vaultId);
+    onRowChange(db, "vault_access_policies", "vault_id", forget);
+    onRowChange(db, "vault_locks", "vault_id", forget);
     this.s = {
       tags: db.prepare<[number], { key: string; value: string }>(
         "SELECT key, value FROM vault_tags WHERE vault_id = ? ORDER BY key",
@@ -102,11 +114,13 @@ export class SqliteSettingsStore implements SettingsStore {
       ),
       deleteInProgressLock: db.prepare("DELETE FROM vault_locks WHERE vault_id = ? AND state = 'InProgress'"),
       deleteAnyLock: db.prepare("DELETE FROM vault_locks WHERE vault_id = ?"),
-      inForce: db.prepare<[number, number, number], { kind: "access" | "lock"; parsed: string }>(
-        `SELECT 'access' AS kind, parsed FROM vault_access_policies WHERE vault_id = ?
+      policies: db.prepare<
+        [number, number],
+        { kind: "access" | "lock"; parsed: string; state: string | null; expires_at: number | null }
+      >(
+        `SELECT 'access' AS kind, parsed, NULL AS state, NULL AS expires_at FROM vault_access_policies WHERE vault_id = ?
          UNION ALL
-         SELECT 'lock' AS kind, parsed FROM vault_locks
-           WHERE vault_id = ? AND (state = 'Locked' OR expires_at > ?)`,
+         SELECT 'lock' AS kind, parsed, state, expires_at FROM vault_locks WHERE vault_id = ?`,
       ),
       retrievalPolicy: db.prepare<[string, string], { strategy: RetrievalStrategy; bytes_per_hour: number | null }>(
         "SELECT strategy, bytes_per_hour FROM retrieval_policies WHERE account_id = ? AND region = ?",
@@ -284,8 +298,20 @@ export class SqliteSettingsStore implements SettingsStore {
   }
 
   async policiesInForce(vaultId: number, now: number): Promise<{ access?: string; lock?: string }> {
+    let p = this.policyCache.get(vaultId);
+    if (!p) {
+      p = {};
+      for (const r of this.s.policies.all(vaultId, vaultId)) {
+        if (r.kind === "access") p.access = r.parsed;
+        else p.lock = { parsed: r.parsed, locked: r.state === "Locked", expiresAt: r.expires_at };
+      }
+      if (this.policyCache.size >= POLICY_CACHE_MAX) this.policyCache.clear();
+      this.policyCache.set(vaultId, p);
+    }
     const out: { access?: string; lock?: string } = {};
-    for (const r of this.s.inForce.all(vaultId, vaultId, now)) out[r.kind] = r.parsed;
+    if (p.access !== undefined) out.access = p.access;
+    // An InProgress lock counts until it expires (the cached row is checked against `now`).
+    if (p.lock && (p.lock.locked || (p.lock.expiresAt ?? 0) > now)) out.lock = p.lock.parsed;
     return out;
   }
 

@@ -1,6 +1,6 @@
 import { Errors } from "../../core/errors.js";
 import type { VaultKey, VaultRecord, VaultStore } from "../types.js";
-import type { SqliteContext } from "./context.js";
+import { onRowChange, type SqliteContext } from "./context.js";
 
 interface VaultRow {
   id: number;
@@ -35,11 +35,8 @@ const CACHE_MAX = 4096;
 
 export class SqliteVaultStore implements VaultStore {
   /**
-   * Cached records by "account\nregion\nname", and the key of each cached id. A temporary
-   * trigger on the vaults table calls back into this process on every UPDATE or DELETE of a row,
-   * whichever statement does it, so an entry never outlives a change (this process is the only
-   * writer: the database is opened in exclusive locking mode). An invalidation by a change that is
-   * then rolled back only costs a re-read.
+   * Cached records by "account\nregion\nname", and the key of each cached id; any change to a
+   * vault row drops its entry (onRowChange).
    */
   private readonly cache = new Map<string, Readonly<VaultRecord>>();
   private readonly cachedIds = new Map<number, string>();
@@ -56,16 +53,7 @@ export class SqliteVaultStore implements VaultStore {
 
   constructor(ctx: SqliteContext) {
     const { db } = ctx;
-    db.function("permafrost_vault_changed", { deterministic: false }, (id: unknown) => {
-      this.forget(Number(id));
-      return null;
-    });
-    for (const op of ["UPDATE", "DELETE"]) {
-      db.exec(
-        `CREATE TEMP TRIGGER IF NOT EXISTS vault_cache_${op.toLowerCase()} AFTER ${op} ON main.vaults
-         BEGIN SELECT permafrost_vault_changed(OLD.id); END`,
-      );
-    }
+    onRowChange(db, "vaults", "id", (id) => this.forget(id));
     this.byKey = db.prepare<[string, string, string], VaultRow>(
       "SELECT * FROM vaults WHERE account_id = ? AND region = ? AND name = ?",
     );
