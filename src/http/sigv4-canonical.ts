@@ -10,6 +10,8 @@ import type { IncomingHttpHeaders } from "node:http";
  */
 
 const UNRESERVED_PATH = /^[A-Za-z0-9\-._~/]*$/;
+/** A path segment that is empty, "." or "..", including a trailing "/" (an empty last segment). */
+const DOT_OR_EMPTY_SEGMENT = /\/\.{0,2}(?:\/|$)/;
 
 /** RFC 3986 encoding of everything but unreserved characters (and '/' when `keepSlash`). */
 function uriEncode(value: string, keepSlash: boolean): string {
@@ -27,6 +29,8 @@ function uriEncode(value: string, keepSlash: boolean): string {
  * dot segments are removed, as botocore and the JS SDK do before signing.
  */
 export function canonicalUri(rawPath: string): string {
+  // The usual case: nothing to encode, and no empty, "." or ".." segment to remove.
+  if (UNRESERVED_PATH.test(rawPath) && !DOT_OR_EMPTY_SEGMENT.test(rawPath)) return rawPath;
   const segments: string[] = [];
   for (const s of rawPath.split("/")) {
     if (s === "" || s === ".") continue;
@@ -69,12 +73,16 @@ export interface CanonicalInput {
   payloadHash: string;
 }
 
+/** Whitespace that canonicalisation squeezes to one space (runs, or anything but a plain space). */
+const INNER_SPACE = /\s\s|[^\S ]/;
+
 export function canonicalRequest(r: CanonicalInput): string {
   const lines: string[] = [r.method, canonicalUri(r.rawPath), canonicalQuery(r.rawQuery)];
   for (const name of r.signedHeaders) {
     const raw = r.headers[name];
     const value = Array.isArray(raw) ? raw.join(",") : (raw ?? "");
-    lines.push(`${name}:${value.trim().replace(/\s+/g, " ")}`);
+    const trimmed = value.trim();
+    lines.push(`${name}:${INNER_SPACE.test(trimmed) ? trimmed.replace(/\s+/g, " ") : trimmed}`);
   }
   lines.push("", r.signedHeaders.join(";"), r.payloadHash);
   return lines.join("\n");

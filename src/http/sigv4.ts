@@ -21,42 +21,58 @@ export interface ParsedAuthorization {
 
 /** Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` (commas with or without spaces). */
 export function parseAuthorization(value: string): ParsedAuthorization {
-  const m = /^\s*(\S+)\s+(.*)$/s.exec(value);
-  if (m?.[1] !== "AWS4-HMAC-SHA256") {
+  const start = value.length - value.trimStart().length;
+  const space = value.slice(start).search(/\s/);
+  const algorithm = space < 0 ? value.slice(start) : value.slice(start, start + space);
+  if (algorithm !== "AWS4-HMAC-SHA256" || space < 0) {
     throw authError(
       "IncompleteSignatureException",
       `Authorization header requires the AWS4-HMAC-SHA256 algorithm. Authorization=${value}`,
     );
   }
-  const parts = new Map<string, string>();
-  for (const piece of (m[2] ?? "").split(",")) {
-    const eq = piece.indexOf("=");
-    if (eq > 0) parts.set(piece.slice(0, eq).trim(), piece.slice(eq + 1).trim());
+  let credential = "";
+  let signedHeaders = "";
+  let signature = "";
+  // Comma-separated name=value pairs, with or without spaces after the commas; indexOf, not a
+  // regex and a Map: this runs on every request.
+  const rest = value.slice(start + space + 1);
+  for (let at = 0; at < rest.length; ) {
+    let end = rest.indexOf(",", at);
+    if (end < 0) end = rest.length;
+    const eq = rest.indexOf("=", at);
+    if (eq > at && eq < end) {
+      const name = rest.slice(at, eq).trim();
+      const v = rest.slice(eq + 1, end).trim();
+      if (name === "Credential") credential = v;
+      else if (name === "SignedHeaders") signedHeaders = v;
+      else if (name === "Signature") signature = v;
+    }
+    at = end + 1;
   }
-  const missing = ["Credential", "Signature", "SignedHeaders"].filter((k) => !parts.get(k));
+  const missing = (
+    [
+      ["Credential", credential],
+      ["Signature", signature],
+      ["SignedHeaders", signedHeaders],
+    ] as const
+  ).filter(([, v]) => v === "");
   if (missing.length > 0) {
     throw authError(
       "IncompleteSignatureException",
-      `${missing.map((k) => `Authorization header requires '${k}' parameter.`).join(" ")} Authorization=${value}`,
+      `${missing.map(([k]) => `Authorization header requires '${k}' parameter.`).join(" ")} Authorization=${value}`,
     );
   }
-  const scope = (parts.get("Credential") as string).split("/");
+  const scope = credential.split("/");
   if (scope.length !== 5) {
     throw authError(
       "IncompleteSignatureException",
-      `Credential should have exactly 5 slash-separated components: ${parts.get("Credential")}`,
+      `Credential should have exactly 5 slash-separated components: ${credential}`,
     );
   }
   const [accessKeyId, date, region, service, terminator] = scope as [string, string, string, string, string];
-  return {
-    accessKeyId,
-    date,
-    region,
-    service,
-    terminator,
-    signedHeaders: (parts.get("SignedHeaders") as string).split(";").map((h) => h.trim().toLowerCase()),
-    signature: parts.get("Signature") as string,
-  };
+  const names = signedHeaders.split(";");
+  for (let i = 0; i < names.length; i++) names[i] = (names[i] as string).trim().toLowerCase();
+  return { accessKeyId, date, region, service, terminator, signedHeaders: names, signature };
 }
 
 /** Signing time from x-amz-date (wins) or Date: basic ISO 8601, RFC 1123 or RFC 2822. */
