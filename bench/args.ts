@@ -23,7 +23,6 @@ export interface BenchArgs {
   /** Where the temporary data folder goes (must be on the disk being measured). */
   tmp: string;
   /** Drop the page cache before each download and `cat` (case 3), so both read from disk. */
-  coldCache: boolean;
   json: string | undefined;
 }
 
@@ -50,7 +49,6 @@ const HELP = `npm run bench -- [flags]
   --small-connections 32  connections for case 5
   --inventory-count 1000000  archives seeded for case 6
   --tmp DIR               parent of the temporary data folder (default os.tmpdir())
-  --cold-cache            drop the page cache before each read in case 3 (needs root)
   --json FILE             also write the results as JSON`;
 
 export function parseArgs(argv: string[], defaultTmp: string): BenchArgs {
@@ -68,7 +66,6 @@ export function parseArgs(argv: string[], defaultTmp: string): BenchArgs {
     inventoryCount: 1_000_000,
     cases: new Set([1, 2, 3, 4, 5, 6, 7]),
     tmp: defaultTmp,
-    coldCache: false,
     json: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -129,9 +126,6 @@ export function parseArgs(argv: string[], defaultTmp: string): BenchArgs {
         break;
       case "--tmp":
         a.tmp = value();
-        break;
-      case "--cold-cache":
-        a.coldCache = true;
         break;
       case "--json":
         a.json = value();

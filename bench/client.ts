@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { Agent, type IncomingHttpHeaders, request } from "node:http";
 import type { Readable } from "node:stream";
@@ -123,4 +124,41 @@ export class GlacierRaw {
   close(): void {
     this.agent.destroy();
   }
+}
+
+export interface CurlDownload {
+  status: number;
+  bytes: number;
+  /** The value of the header asked for ("" when absent). */
+  header: string;
+  seconds: number;
+}
+
+/**
+ * GET with curl (a real, well-kept client that costs little CPU): the body goes to /dev/null;
+ * wall time from process start to exit.
+ */
+export function curlDownload(url: string, headers: Record<string, string>, headerName: string): Promise<CurlDownload> {
+  const args = ["-s", "-S", "-o", "/dev/null", "-w", `%{http_code} %{size_download} %header{${headerName}}`];
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() !== "host") args.push("-H", `${k}: ${v}`);
+  args.push(url);
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn("curl", args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString("utf8");
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      err += d.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const [status, bytes, header] = out.trim().split(" ");
+      if (code !== 0) reject(new Error(`curl exited ${code}: ${err}`));
+      else resolve({ status: Number(status), bytes: Number(bytes), header: header ?? "", seconds });
+    });
+  });
 }

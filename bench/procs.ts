@@ -121,6 +121,29 @@ process.on("SIGTERM", () => process.exit(0));
   return { pid: child.pid as number, url, child, stop: stopper(child) };
 }
 
+/** A bare node:http server streaming one file (1 MiB reads, piped) to every GET: Node's own ceiling. */
+export async function startBareFileServer(file: string): Promise<Proc> {
+  const src = `
+const http = require("node:http");
+const fs = require("node:fs");
+const { pipeline } = require("node:stream");
+const file = process.env.BARE_FILE;
+const size = fs.statSync(file).size;
+const server = http.createServer({ keepAliveTimeout: 65000, highWaterMark: 1048576 }, (req, res) => {
+  res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": String(size) });
+  pipeline(fs.createReadStream(file, { highWaterMark: 1048576 }), res, () => {});
+});
+server.listen(0, "127.0.0.1", () => console.log("listening http://127.0.0.1:" + server.address().port));
+process.on("SIGTERM", () => process.exit(0));
+`;
+  const child = spawn(process.execPath, ["-e", src], {
+    env: { ...process.env, BARE_FILE: file },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const url = await waitForLine(child, /listening (http:\S+)/, "bare file server");
+  return { pid: child.pid as number, url, child, stop: stopper(child) };
+}
+
 /** Runs a command to completion; returns its wall time in seconds (process start to exit). */
 export function timeCommand(cmd: string, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
