@@ -61,9 +61,12 @@ function parseJsonBody(body: Buffer): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null));
 }
 
+/** Shared by every request without a query string (handlers only read queries). */
+const NO_QUERY = new URLSearchParams();
+
 function splitTarget(url: string): { rawPath: string; rawQuery: string; query: URLSearchParams } {
   const q = url.indexOf("?");
-  if (q < 0) return { rawPath: url, rawQuery: "", query: new URLSearchParams() };
+  if (q < 0) return { rawPath: url, rawQuery: "", query: NO_QUERY };
   const rawQuery = url.slice(q + 1);
   return { rawPath: url.slice(0, q), rawQuery, query: new URLSearchParams(rawQuery) };
 }
@@ -102,21 +105,22 @@ export class RequestHandler {
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = newRequestId();
     setBaseHeaders(res, ["x-amzn-RequestId", requestId, "Date", this.dateHeader()]);
+    const done = this.dispatch(req, res, requestId).catch((err: unknown) => this.fail(req, res, requestId, err));
+    // Request logging costs a timer and an object per request: only when debug logging is on.
+    if (!this.svc.log.isLevelEnabled("debug")) return;
     const started = process.hrtime.bigint();
-    this.dispatch(req, res, requestId)
-      .catch((err: unknown) => this.fail(req, res, requestId, err))
-      .finally(() => {
-        this.svc.log.debug(
-          {
-            requestId,
-            method: req.method,
-            url: req.url,
-            status: res.statusCode,
-            ms: Number(process.hrtime.bigint() - started) / 1e6,
-          },
-          "request",
-        );
-      });
+    void done.finally(() => {
+      this.svc.log.debug(
+        {
+          requestId,
+          method: req.method,
+          url: req.url,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        "request",
+      );
+    });
   };
 
   private fail(req: IncomingMessage, res: ServerResponse, requestId: string, err: unknown): void {
