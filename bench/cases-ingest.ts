@@ -88,7 +88,8 @@ async function ingestCase(ctx: Ctx, n: 1 | 2): Promise<void> {
       up = await timedUpload(ctx);
       lim = await ingestLimit(ctx);
     }
-    if (r === args.rounds - 1) ctx.archiveId = up.archiveId;
+    // Case 1's last archive (one blob file) is kept for case 3, which compares it with `cat` of that file.
+    if (n === 1 && r === args.rounds - 1) ctx.archiveId = up.archiveId;
     else await deleteArchive(ctx, up.archiveId);
     ratios.push(lim.limit / up.s);
     pfRates.push(mibps(src.size, up.s));

@@ -25,7 +25,7 @@ export interface Ctx {
   rows: Row[];
   /** Peak RSS (KiB) of the server per big-data case, for case 7. */
   peaks: Map<string, number>;
-  /** An archive of `src` kept for case 3. */
+  /** An archive of `src` stored as one blob (UploadArchive), kept for case 3. */
   archiveId?: string;
   log(msg: string): void;
 }
