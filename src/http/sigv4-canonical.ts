@@ -77,23 +77,28 @@ export interface CanonicalInput {
 const INNER_SPACE = /\s\s|[^\S ]/;
 
 export function canonicalRequest(r: CanonicalInput): string {
-  const lines: string[] = [r.method, canonicalUri(r.rawPath), canonicalQuery(r.rawQuery)];
+  let out = `${r.method}\n${canonicalUri(r.rawPath)}\n${canonicalQuery(r.rawQuery)}\n`;
   for (const name of r.signedHeaders) {
     const raw = r.headers[name];
     const value = Array.isArray(raw) ? raw.join(",") : (raw ?? "");
     const trimmed = value.trim();
-    lines.push(`${name}:${INNER_SPACE.test(trimmed) ? trimmed.replace(/\s+/g, " ") : trimmed}`);
+    out += `${name}:${INNER_SPACE.test(trimmed) ? trimmed.replace(/\s+/g, " ") : trimmed}\n`;
   }
-  lines.push("", r.signedHeaders.join(";"), r.payloadHash);
-  return lines.join("\n");
+  return `${out}\n${r.signedHeaders.join(";")}\n${r.payloadHash}`;
 }
 
 const hmac = (key: Buffer | string, data: string): Buffer => createHmac("sha256", key).update(data).digest();
 
 /** Derived signing keys change once a day per secret and region: cache them (bounded). */
 const signingKeys = new Map<string, Buffer>();
+/** The last key asked for: nearly every request of a day uses the same one. */
+let lastKey: { secret: string; date: string; region: string; service: string; key: Buffer } | undefined;
 
 export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+  const last = lastKey;
+  if (last && last.secret === secret && last.date === date && last.region === region && last.service === service) {
+    return last.key;
+  }
   const id = `${secret}\n${date}\n${region}\n${service}`;
   let key = signingKeys.get(id);
   if (!key) {
@@ -101,23 +106,21 @@ export function signingKey(secret: string, date: string, region: string, service
     if (signingKeys.size >= 1024) signingKeys.clear();
     signingKeys.set(id, key);
   }
+  lastKey = { secret, date, region, service, key };
   return key;
 }
 
-/** Hex signature of a canonical request for the given scope (SPEC §10.4). */
-export function signature(
+/** Signature of a canonical request for the given scope (SPEC §10.4), as 32 raw bytes. */
+export function signatureBytes(
   canonical: string,
   amzDate: string,
   scope: { secret: string; date: string; region: string; service: string },
-): string {
-  const stringToSign = [
-    "AWS4-HMAC-SHA256",
-    amzDate,
-    `${scope.date}/${scope.region}/${scope.service}/aws4_request`,
+): Buffer {
+  const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope.date}/${scope.region}/${scope.service}/aws4_request\n${
     // One-shot hash (no Hash object per request).
-    hash("sha256", canonical, "hex"),
-  ].join("\n");
+    hash("sha256", canonical, "hex")
+  }`;
   return createHmac("sha256", signingKey(scope.secret, scope.date, scope.region, scope.service))
     .update(stringToSign)
-    .digest("hex");
+    .digest();
 }

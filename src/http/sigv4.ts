@@ -5,7 +5,7 @@ import { amzDate } from "../core/clock.js";
 import { type Credential, rootPrincipal, type ServerConfig } from "../core/config.js";
 import { type ErrorCode, GlacierError } from "../core/errors.js";
 import { CLOCK_SKEW_MS } from "../core/limits.js";
-import { canonicalRequest, signature } from "./sigv4-canonical.js";
+import { canonicalRequest, signatureBytes } from "./sigv4-canonical.js";
 
 const authError = (code: ErrorCode, message: string) => new GlacierError(code, message, { fromAuthLayer: true });
 
@@ -79,6 +79,15 @@ export function parseAuthorization(value: string): ParsedAuthorization {
 function signingTime(headers: IncomingHttpHeaders): { ms: number; basic: string } | undefined {
   const raw = (headers["x-amz-date"] as string | undefined) ?? headers.date;
   if (!raw) return undefined;
+  // Clients sign with a one-second clock: requests of the same second share the parse.
+  if (raw === lastTime.raw) return lastTime.parsed;
+  const parsed = parseSigningTime(raw);
+  if (parsed) lastTime = { raw, parsed };
+  return parsed;
+}
+let lastTime: { raw: string; parsed: { ms: number; basic: string } | undefined } = { raw: "", parsed: undefined };
+
+function parseSigningTime(raw: string): { ms: number; basic: string } | undefined {
   const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(raw);
   const ms = basic
     ? Date.UTC(+basic[1]!, +basic[2]! - 1, +basic[3]!, +basic[4]!, +basic[5]!, +basic[6]!)
@@ -100,6 +109,7 @@ export interface SignedRequest {
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const SIGNATURE = /^[0-9a-f]{64}$/;
 
 /**
  * Verifies AWS Signature Version 4 as AWS does for Glacier. The canonical request is rebuilt from
@@ -192,10 +202,10 @@ export class SigV4Verifier {
         `Signature not yet current: ${time.basic} is still later than ${amzDate(now + CLOCK_SKEW_MS)} (${amzDate(now)} + 5 min.)`,
       );
     }
-    const expected = this.expectedSignature(req, auth, cred, time.basic);
-    const given = Buffer.from(auth.signature, "utf8");
-    const want = Buffer.from(expected, "utf8");
-    if (given.length !== want.length || !timingSafeEqual(given, want)) {
+    const want = this.expectedSignature(req, auth, cred, time.basic);
+    // A signature is 64 lower-case hex digits; anything else cannot match.
+    const given = SIGNATURE.test(auth.signature) ? Buffer.from(auth.signature, "hex") : undefined;
+    if (given === undefined || given.length !== want.length || !timingSafeEqual(given, want)) {
       throw authError(
         "InvalidSignatureException",
         "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
@@ -216,7 +226,7 @@ export class SigV4Verifier {
     auth: ParsedAuthorization,
     cred: Credential,
     signingTime: string,
-  ): string {
+  ): Buffer {
     const canonical = canonicalRequest({
       method: req.method,
       rawPath: req.rawPath,
@@ -225,7 +235,7 @@ export class SigV4Verifier {
       signedHeaders: auth.signedHeaders,
       payloadHash: req.payloadHash,
     });
-    return signature(canonical, signingTime, {
+    return signatureBytes(canonical, signingTime, {
       secret: cred.secretAccessKey,
       date: auth.date,
       region: auth.region,
