@@ -59,7 +59,6 @@ function pump(body: Readable, writer: BlobWriter, hasher: SlabHasher, limit: num
   return new Promise<void>((resolve, reject) => {
     let current: Slab | undefined;
     let fill = 0;
-    let held = 0;
     let inFlight = 0;
     let received = 0;
     let ended = false;
@@ -101,7 +100,6 @@ function pump(body: Readable, writer: BlobWriter, hasher: SlabHasher, limit: num
       void Promise.allSettled(work).then((results) => {
         // Only now is the slab read by nobody.
         releaseSlab(slab);
-        held -= 1;
         inFlight -= 1;
         const bad = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
         if (bad) {
@@ -121,11 +119,11 @@ function pump(body: Readable, writer: BlobWriter, hasher: SlabHasher, limit: num
       let at = offset;
       while (at < chunk.length) {
         if (!current) {
-          if (held === SLABS_PER_STREAM) {
+          // No slab is filling, so every slab the stream holds is being written and hashed.
+          if (inFlight === SLABS_PER_STREAM) {
             waiting = { chunk, offset: at };
             return false;
           }
-          held += 1;
           current = takeSlab();
         }
         const n = Math.min(SLAB_SIZE - fill, chunk.length - at);
@@ -147,14 +145,8 @@ function pump(body: Readable, writer: BlobWriter, hasher: SlabHasher, limit: num
     }
     /** After the body's end (and any chunk still waiting for a slab), the last partial slab goes out. */
     function finishIfEnded(): void {
-      if (ended && waiting === undefined && current) {
-        if (fill > 0) dispatch();
-        else {
-          releaseSlab(current);
-          current = undefined;
-          held -= 1;
-        }
-      }
+      // A slab is taken only for bytes to copy into it, so a current slab is never empty.
+      if (ended && waiting === undefined && current) dispatch();
       maybeDone();
     }
     function onEnd(): void {
