@@ -278,6 +278,27 @@ export function blobContract(name: string, open: () => Promise<{ blobs: BlobStor
       assert.deepEqual(await keys(), []);
     });
 
+    test("reads of several MiB, whole or by range, return exactly the stored bytes in order", async () => {
+      const size = 5 * 1024 * 1024 + 12_345;
+      const data = Buffer.alloc(size);
+      for (let i = 0; i + 4 <= size; i += 4) data.writeUInt32LE(i, i);
+      const w = await blobs.create();
+      await w.write(data);
+      const staged = await w.finish();
+      await staged.commit();
+      const bytes = async (r: Readable) => Buffer.concat(await r.toArray());
+      assert.ok((await bytes(blobs.read(staged.key))).equals(data));
+      for (const [start, end] of [
+        [0, 0],
+        [1024 * 1024 - 1, 3 * 1024 * 1024 + 1],
+        [size - 7, size - 1],
+      ] as const) {
+        assert.ok((await bytes(blobs.read(staged.key, { start, end }))).equals(data.subarray(start, end + 1)));
+      }
+      await blobs.delete(staged.key);
+      await assert.rejects(bytes(blobs.read(staged.key)));
+    });
+
     test("keys are generated, never taken from callers", async () => {
       const a = await blobs.stage(Readable.from([Buffer.from("1")]));
       const b = await blobs.stage(Readable.from([Buffer.from("1")]));
