@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { curl } from "./client.js";
 import type { Ctx } from "./context.js";
 import { hashRepeated, repeated } from "./data.js";
-import { cpuSeconds, dropCaches, startBareFileServer, timeCommand } from "./procs.js";
+import { cpuSeconds, dropCaches, startBareFileServer, startSendfileServer, timeCommand } from "./procs.js";
 import { fmt, fmtBytes, median, mibps, pool, seconds } from "./stats.js";
 
 const HWM = 2 ** 20;
@@ -152,12 +152,17 @@ export async function case3(ctx: Ctx): Promise<void> {
   const blobFile = await blobFileOf(ctx);
   const path = `/-/vaults/${vault}/jobs/${jobId}/output`;
   const bare = await startBareFileServer(blobFile);
+  const zeroCopy = await startSendfileServer(blobFile).catch(async (err: unknown) => {
+    await bare.stop();
+    throw err;
+  });
   // Cold-cache rounds need root (drop_caches); without it only the warm rows are measured.
   const coldPossible = await dropCaches();
-  const m = { warm: { pf: [], cat: [], bare: [] }, cold: { pf: [], cat: [], bare: [] } } as Record<
-    "warm" | "cold",
-    Record<"pf" | "cat" | "bare", number[]>
-  >;
+  type Side = "pf" | "cat" | "bare" | "sendfile";
+  const m = {
+    warm: { pf: [], cat: [], bare: [], sendfile: [] },
+    cold: { pf: [], cat: [], bare: [], sendfile: [] },
+  } as Record<"warm" | "cold", Record<Side, number[]>>;
   try {
     const download = async (cold: boolean) => {
       if (cold) await dropCaches();
@@ -166,10 +171,10 @@ export async function case3(ctx: Ctx): Promise<void> {
       if (r.header !== "" && r.header !== src.treeHash) throw new Error("GetJobOutput returned another tree hash");
       return r.seconds;
     };
-    const bareDownload = async (cold: boolean) => {
+    const referenceDownload = async (server: typeof bare, cold: boolean) => {
       if (cold) await dropCaches();
-      const r = await curl("GET", bare.url, {}, "content-length");
-      if (r.bytes !== src.size) throw new Error(`bare file server sent ${r.bytes} bytes`);
+      const r = await curl("GET", server.url, {}, "content-length");
+      if (r.bytes !== src.size) throw new Error(`reference file server sent ${r.bytes} bytes`);
       return r.seconds;
     };
     const catTime = async (cold: boolean) => {
@@ -180,33 +185,36 @@ export async function case3(ctx: Ctx): Promise<void> {
       for (const mode of coldPossible ? (["warm", "cold"] as const) : (["warm"] as const)) {
         const cold = mode === "cold";
         if (!cold) await catTime(false); // the file into the page cache
-        const steps: [keyof (typeof m)["warm"], () => Promise<number>][] = [
+        const steps: [Side, () => Promise<number>][] = [
           ["cat", () => catTime(cold)],
           ["pf", () => download(cold)],
-          ["bare", () => bareDownload(cold)],
+          ["bare", () => referenceDownload(bare, cold)],
+          ["sendfile", () => referenceDownload(zeroCopy, cold)],
         ];
         // Alternate the order per round.
         for (const [k, fn] of r % 2 === 0 ? steps : [...steps].reverse()) m[mode][k].push(await fn());
-        const last = (k: "pf" | "cat" | "bare") => fmt(mibps(src.size, m[mode][k].at(-1) as number), 0);
+        const last = (k: Side) => fmt(mibps(src.size, m[mode][k].at(-1) as number), 0);
         ctx.log(
-          `  case 3 round ${r + 1} (${mode} cache): GetJobOutput ${last("pf")} MiB/s, cat ${last("cat")} MiB/s, bare node:http ${last("bare")} MiB/s`,
+          `  case 3 round ${r + 1} (${mode} cache): GetJobOutput ${last("pf")} MiB/s, cat ${last("cat")} MiB/s, bare node:http ${last("bare")} MiB/s, sendfile ${last("sendfile")} MiB/s`,
         );
       }
     }
   } finally {
     await bare.stop();
+    await zeroCopy.stop();
   }
   for (const mode of coldPossible ? (["warm", "cold"] as const) : (["warm"] as const)) {
     const x = m[mode];
     const ratios = x.pf.map((d, i) => (x.cat[i] as number) / d);
     const bareRatios = x.pf.map((d, i) => (x.bare[i] as number) / d);
+    const zeroCopyRatios = x.pf.map((d, i) => (x.sendfile[i] as number) / d);
     ctx.rows.push({
       case: `3 GetJobOutput ${fmtBytes(src.size)}, ${mode} cache (MiB/s)`,
       permafrost: fmt(mibps(src.size, median(x.pf)), 0),
       baseline: `${fmt(mibps(src.size, median(x.cat)), 0)} (cat > /dev/null)`,
       ratio: median(ratios),
       target: 0.8,
-      note: `bare node:http streaming the same file to the same client (curl): ${fmt(mibps(src.size, median(x.bare)), 0)} MiB/s; Permafrost ÷ bare ${fmt(median(bareRatios), 2)}`,
+      note: `bare node:http streaming the same file to the same client (curl): ${fmt(mibps(src.size, median(x.bare)), 0)} MiB/s; Permafrost ÷ bare ${fmt(median(bareRatios), 2)}; a zero-copy sendfile(2) server (Python) to the same client: ${fmt(mibps(src.size, median(x.sendfile)), 0)} MiB/s, Permafrost ÷ sendfile ${fmt(median(zeroCopyRatios), 2)}`,
     });
   }
 }

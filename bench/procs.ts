@@ -144,6 +144,44 @@ process.on("SIGTERM", () => process.exit(0));
   return { pid: child.pid as number, url, child, stop: stopper(child) };
 }
 
+/**
+ * The zero-copy reference: a minimal HTTP server in Python that sends the file with sendfile(2)
+ * (`socket.sendfile`), so the kernel moves page-cache pages to the socket without a user-space copy.
+ * What curl receives from it is the ceiling of "HTTP over loopback into curl" on this machine.
+ */
+export async function startSendfileServer(file: string): Promise<Proc> {
+  const src = `
+import os, socket, sys, threading, signal
+path = os.environ["BARE_FILE"]
+size = os.path.getsize(path)
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(16)
+print("listening http://127.0.0.1:%d" % srv.getsockname()[1], flush=True)
+signal.signal(signal.SIGTERM, lambda *a: os._exit(0))
+def serve(c):
+    with c:
+        buf = b""
+        while b"\\r\\n\\r\\n" not in buf:
+            d = c.recv(65536)
+            if not d:
+                return
+            buf += d
+        c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: application/octet-stream\\r\\nContent-Length: %d\\r\\nConnection: close\\r\\n\\r\\n" % size)
+        with open(path, "rb") as f:
+            c.sendfile(f)
+while True:
+    c, _ = srv.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+`;
+  const child = spawn("python3", ["-c", src], {
+    env: { ...process.env, BARE_FILE: file },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const url = await waitForLine(child, /listening (http:\S+)/, "sendfile server");
+  return { pid: child.pid as number, url, child, stop: stopper(child) };
+}
+
 /** Runs a command to completion; returns its wall time in seconds (process start to exit). */
 export function timeCommand(cmd: string, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
