@@ -173,7 +173,8 @@ export function curl(
       err += d.toString("utf8");
     });
     child.on("error", reject);
-    child.on("exit", (code) => {
+    // "close", not "exit": only then has all of stdout (the -w line) been read.
+    child.on("close", (code) => {
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       const [status, bytes, header] = out.trim().split(" ");
       if (code !== 0) reject(new Error(`curl exited ${code}: ${err}`));

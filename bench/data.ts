@@ -1,12 +1,16 @@
 import { randomFillSync } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
+import { join } from "node:path";
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { StreamHasher } from "../src/core/treehash.js";
 
 export interface PartHashes {
   start: number;
   end: number;
+  /** The part's bytes as a file of its own (see writePartFiles), for clients that upload whole files. */
+  file?: string;
   sha256: string;
   treeHash: string;
 }
@@ -73,4 +77,15 @@ export async function hashRepeated(path: string, times: number): Promise<{ sha25
   const h = new StreamHasher();
   for await (const chunk of repeated(path, times) as AsyncIterable<Buffer>) h.update(chunk);
   return h.digest();
+}
+
+/** Copies each part of the source into a file of its own under `dir` (untimed set-up of case 2). */
+export async function writePartFiles(src: SourceFile, dir: string): Promise<void> {
+  for (const [i, p] of src.parts.entries()) {
+    p.file = join(dir, `part-${i}.bin`);
+    await pipeline(
+      createReadStream(src.path, { start: p.start, end: p.end, highWaterMark: 2 ** 20 }),
+      createWriteStream(p.file),
+    );
+  }
 }
