@@ -1,3 +1,5 @@
+import { Command, InvalidArgumentError } from "commander";
+
 /** Command-line flags of `npm run bench -- …`; every size is configurable so runs can be small. */
 export interface BenchArgs {
   /** Archive size for cases 1–3 (bytes). */
@@ -22,7 +24,7 @@ export interface BenchArgs {
   cases: Set<number>;
   /** Where the temporary data folder goes (must be on the disk being measured). */
   tmp: string;
-  /** Drop the page cache before each download and `cat` (case 3), so both read from disk. */
+  /** Also write the rows as JSON to this file. */
   json: string | undefined;
 }
 
@@ -35,110 +37,44 @@ export function parseSize(v: string): number {
   return Math.round(Number(m[1]) * (UNITS[(m[2] ?? "").toUpperCase()] ?? 1));
 }
 
-const HELP = `npm run bench -- [flags]
-  --cases 1,2,3,4,5,6,7   which cases to run (default all)
-  --size 1G               archive size for cases 1-3
-  --part-size 64M         multipart part size (case 2)
-  --in-flight 4           parts uploaded concurrently (case 2)
-  --big-part 4G           single part for the RSS case 7 (0 = skip)
-  --rounds 3              alternating rounds per throughput case (median ratio)
-  --duration 10           seconds per autocannon run (case 4)
-  --connections 64        connections for case 4
-  --small-count 10000     archives for case 5
-  --small-size 4K         size of each case-5 archive
-  --small-connections 32  connections for case 5
-  --inventory-count 1000000  archives seeded for case 6
-  --tmp DIR               parent of the temporary data folder (default os.tmpdir())
-  --json FILE             also write the results as JSON`;
-
-export function parseArgs(argv: string[], defaultTmp: string): BenchArgs {
-  const a: BenchArgs = {
-    size: 2 ** 30,
-    partSize: 64 * 2 ** 20,
-    inFlight: 4,
-    bigPart: 4 * 2 ** 30,
-    rounds: 3,
-    duration: 10,
-    connections: 64,
-    smallCount: 10_000,
-    smallSize: 4096,
-    smallConnections: 32,
-    inventoryCount: 1_000_000,
-    cases: new Set([1, 2, 3, 4, 5, 6, 7]),
-    tmp: defaultTmp,
-    json: undefined,
+const int =
+  (name: string) =>
+  (v: string): number => {
+    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} needs an integer, got ${v}`);
+    return Number(v);
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] as string;
-    const eq = flag.indexOf("=");
-    const name = eq > 0 ? flag.slice(0, eq) : flag;
-    const value = (): string => {
-      if (eq > 0) return flag.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${name} needs a value`);
-      return v;
-    };
-    const int = (): number => {
-      const v = value();
-      if (!/^\d+$/.test(v)) throw new Error(`${name} needs an integer, got ${v}`);
-      return Number(v);
-    };
-    switch (name) {
-      case "--cases":
-        a.cases = new Set(
-          value()
-            .split(",")
-            .map((s) => Number(s.trim())),
-        );
-        break;
-      case "--size":
-        a.size = parseSize(value());
-        break;
-      case "--part-size":
-        a.partSize = parseSize(value());
-        break;
-      case "--in-flight":
-        a.inFlight = int();
-        break;
-      case "--big-part":
-        a.bigPart = parseSize(value());
-        break;
-      case "--rounds":
-        a.rounds = int();
-        break;
-      case "--duration":
-        a.duration = int();
-        break;
-      case "--connections":
-        a.connections = int();
-        break;
-      case "--small-count":
-        a.smallCount = int();
-        break;
-      case "--small-size":
-        a.smallSize = parseSize(value());
-        break;
-      case "--small-connections":
-        a.smallConnections = int();
-        break;
-      case "--inventory-count":
-        a.inventoryCount = int();
-        break;
-      case "--tmp":
-        a.tmp = value();
-        break;
-      case "--json":
-        a.json = value();
-        break;
-      case "-h":
-      case "--help":
-        console.log(HELP);
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`unknown flag ${flag}\n${HELP}`);
-    }
+const size = (v: string): number => {
+  try {
+    return parseSize(v);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
   }
-  if (a.rounds < 1) throw new Error("--rounds must be at least 1");
-  return a;
+};
+
+/** Parses the flags with commander, as the server's CLI does: --help, unknown flags and bad values print and exit. */
+export function parseArgs(argv: string[], defaultTmp: string): BenchArgs {
+  const program = new Command("npm run bench --")
+    .description("Permafrost against baselines measured in the same run (docs/performance.md)")
+    .option("--cases <list>", "which cases to run", "1,2,3,4,5,6,7")
+    .option("--size <size>", "archive size for cases 1-3", size, 2 ** 30)
+    .option("--part-size <size>", "multipart part size (case 2)", size, 64 * 2 ** 20)
+    .option("--in-flight <n>", "parts uploaded concurrently (case 2)", int("--in-flight"), 4)
+    .option("--big-part <size>", "single part for the RSS case 7 (0 = skip)", size, 4 * 2 ** 30)
+    .option("--rounds <n>", "alternating rounds per throughput case (median ratio)", int("--rounds"), 3)
+    .option("--duration <s>", "seconds per autocannon run (case 4)", int("--duration"), 10)
+    .option("--connections <n>", "connections for case 4", int("--connections"), 64)
+    .option("--small-count <n>", "archives for case 5", int("--small-count"), 10_000)
+    .option("--small-size <size>", "size of each case-5 archive", size, 4096)
+    .option("--small-connections <n>", "connections for case 5", int("--small-connections"), 32)
+    .option("--inventory-count <n>", "archives seeded for case 6", int("--inventory-count"), 1_000_000)
+    .option("--tmp <dir>", "parent of the temporary data folder", defaultTmp)
+    .option("--json <file>", "also write the results as JSON")
+    .parse(argv, { from: "user" });
+  const o = program.opts<Omit<BenchArgs, "cases"> & { cases: string }>();
+  const cases = new Set(o.cases.split(",").map((c) => Number(c.trim())));
+  for (const c of cases) {
+    if (!Number.isInteger(c) || c < 1 || c > 7) throw new Error(`--cases: no case ${c} (1-7)`);
+  }
+  if (o.rounds < 1) throw new Error("--rounds must be at least 1");
+  return { ...o, cases };
 }
