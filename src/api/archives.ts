@@ -1,10 +1,10 @@
 import { Errors } from "../core/errors.js";
-import { newArchiveId } from "../core/ids.js";
-import { MAX_SINGLE_UPLOAD } from "../core/limits.js";
+import { newArchiveId, newBlobKey } from "../core/ids.js";
+import { INLINE_ARCHIVE_MAX, MAX_SINGLE_UPLOAD } from "../core/limits.js";
 import { validateDescription } from "../core/names.js";
 import type { VaultRecord } from "../store/types.js";
 import { arnOf, vaultScope } from "./access.js";
-import { checksumHeaders, header, ingest } from "./ingest.js";
+import { checksumHeaders, header, ingest, MemorySink } from "./ingest.js";
 import type { Handler, OperationResult } from "./types.js";
 
 /** The optional description header of UploadArchive and InitiateMultipartUpload. */
@@ -25,23 +25,29 @@ const UploadArchive: Handler = async (req, svc) => {
   const expected = checksumHeaders(req.headers);
   const description = descriptionHeader(req);
   if (!req.body) throw Errors.missingParameter("body");
-  const { blob, treeHash } = await ingest(req.body, svc.blobs, { length, ...expected });
   const archiveId = newArchiveId();
+  const record = (key: string, treeHash: string) => ({
+    archiveId,
+    vaultId: vault.id,
+    size: length,
+    treeHash,
+    description,
+    createdAt: svc.clock.now(),
+    segments: [{ key, size: length }],
+  });
+  if (length <= INLINE_ARCHIVE_MAX) {
+    // Small: the bytes go into the archive's own metadata transaction — one durable commit.
+    const { blob, treeHash } = await ingest(req.body, new MemorySink(length), { length, ...expected });
+    const key = newBlobKey();
+    const r = record(key, treeHash);
+    await svc.store.archives.insert(r, r.createdAt, { key, data: blob.data });
+    return archiveCreated(vault, archiveId, treeHash);
+  }
+  const { blob, treeHash } = await ingest(req.body, await svc.blobs.create(), { length, ...expected });
   try {
     await blob.commit();
-    const now = svc.clock.now();
-    await svc.store.archives.insert(
-      {
-        archiveId,
-        vaultId: vault.id,
-        size: length,
-        treeHash,
-        description,
-        createdAt: now,
-        segments: [{ key: blob.key, size: length }],
-      },
-      now,
-    );
+    const r = record(blob.key, treeHash);
+    await svc.store.archives.insert(r, r.createdAt);
   } catch (err) {
     // Not acknowledged, so the bytes must not linger (the startup sweep would find them otherwise).
     await svc.blobs.delete(blob.key).catch(() => {});

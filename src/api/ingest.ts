@@ -14,7 +14,7 @@ import {
   WorkerSlabHasher,
 } from "../core/hash-pool.js";
 import { MIB } from "../core/treehash.js";
-import { type BlobStore, BlobTooLargeError, type BlobWriter, type StagedBlob } from "../store/blob.js";
+import { BlobTooLargeError, type BlobWriter, type StagedBlob } from "../store/blob.js";
 
 export interface IngestExpectations {
   /** Exact number of bytes the body must contain. */
@@ -25,10 +25,41 @@ export interface IngestExpectations {
   treeHash: string;
 }
 
-export interface Ingested {
-  blob: StagedBlob;
+/** What an ingested body is written to: a blob writer, or memory for an archive kept inline. */
+export interface IngestSink<T extends { readonly size: number; discard(): Promise<void> }> {
+  /** The caller must not change the bytes until the promise settles. */
+  write(bytes: Uint8Array): Promise<void>;
+  finish(): Promise<T>;
+  abort(): Promise<void>;
+}
+
+export interface Ingested<T = StagedBlob> {
+  blob: T;
   sha256: string;
   treeHash: string;
+}
+
+/** A small body gathered in memory (copied out of the slabs), to be stored with its metadata. */
+export class MemorySink implements IngestSink<{ size: number; data: Buffer; discard(): Promise<void> }> {
+  private readonly parts: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly max: number) {}
+
+  async write(bytes: Uint8Array): Promise<void> {
+    if (this.size + bytes.length > this.max) throw new BlobTooLargeError(this.max);
+    this.parts.push(Buffer.from(bytes));
+    this.size += bytes.length;
+  }
+
+  async finish(): Promise<{ size: number; data: Buffer; discard(): Promise<void> }> {
+    const data = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.size);
+    return { size: this.size, data, discard: async () => {} };
+  }
+
+  async abort(): Promise<void> {
+    this.parts.length = 0;
+  }
 }
 
 export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -55,7 +86,7 @@ const SLABS_PER_STREAM = 4;
  * Chunks are taken as 'data' events (no re-buffering); when the stream holds all its slabs, the
  * socket is paused until one comes back. Resolves once every slab is written and hashed.
  */
-function pump(body: Readable, writer: BlobWriter, hasher: SlabHasher, limit: number): Promise<void> {
+function pump(body: Readable, writer: Pick<BlobWriter, "write">, hasher: SlabHasher, limit: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let current: Slab | undefined;
     let fill = 0;
@@ -170,15 +201,19 @@ function bodyError(err: unknown): unknown {
 }
 
 /**
- * Streams a request body into a staged blob, computing the linear SHA-256 and the tree hash in the
- * same pass, and verifies length and both hashes. On any failure nothing remains: the staged blob
- * is discarded. On success the caller commits the blob, then its metadata.
+ * Streams a request body into `writer` (a new blob, or memory), computing the linear SHA-256 and the
+ * tree hash in the same pass, and verifies length and both hashes. On any failure nothing remains:
+ * the written blob is aborted or discarded. On success the caller commits the blob, then its
+ * metadata.
  */
-export async function ingest(body: Readable, blobs: BlobStore, expect: IngestExpectations): Promise<Ingested> {
+export async function ingest<T extends { readonly size: number; discard(): Promise<void> }>(
+  body: Readable,
+  writer: IngestSink<T>,
+  expect: IngestExpectations,
+): Promise<Ingested<T>> {
   const hasher: SlabHasher =
     expect.length >= PARALLEL_MIN && parallelHashing() ? new WorkerSlabHasher() : new LocalSlabHasher();
-  const writer = await blobs.create();
-  let blob: StagedBlob;
+  let blob: T;
   let got: BodyHashes;
   try {
     await pump(body, writer, hasher, expect.length);

@@ -69,7 +69,7 @@ const UploadMultipartPart: Handler = async (req, svc) => {
   );
   const expected = checksumHeaders(req.headers);
   if (!req.body) throw Errors.missingParameter("body");
-  const { blob, treeHash } = await ingest(req.body, svc.blobs, { length: range.length, ...expected });
+  const { blob, treeHash } = await ingest(req.body, await svc.blobs.create(), { length: range.length, ...expected });
   try {
     // Acknowledged only once the bytes are fsynced (commit) and the part is recorded (putPart).
     await blob.commit();

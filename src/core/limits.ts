@@ -2,6 +2,12 @@ import { MIB } from "./treehash.js";
 
 export const GIB = 1024 * MIB;
 export const MAX_SINGLE_UPLOAD = 4 * GIB;
+/**
+ * Archives up to this size are kept inside the metadata database, written in the archive's own
+ * transaction: one durable commit instead of a blob file, its fsync, a rename and a directory
+ * fsync (docs/performance.md, case 5).
+ */
+export const INLINE_ARCHIVE_MAX = 64 * 1024;
 export const MIN_PART_SIZE = MIB;
 export const MAX_PART_SIZE = 4 * GIB;
 export const MAX_PARTS = 10_000;

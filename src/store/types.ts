@@ -28,6 +28,12 @@ export interface Segment {
   size: number;
 }
 
+/** The bytes of a small blob stored in the metadata store with the archive referencing it. */
+export interface InlineBlob {
+  key: string;
+  data: Uint8Array;
+}
+
 export interface ArchiveRecord {
   archiveId: string;
   vaultId: number;
@@ -58,8 +64,11 @@ export interface VaultStore {
 }
 
 export interface ArchiveStore {
-  /** Records a fully written archive whose blobs are already durable; one transaction. */
-  insert(archive: ArchiveRecord, now: number): Promise<void>;
+  /**
+   * Records a fully written archive whose blobs are already durable; one transaction. `inline` is
+   * the bytes of a new blob of one of its segments, made durable by this same transaction instead.
+   */
+  insert(archive: ArchiveRecord, now: number, inline?: InlineBlob): Promise<void>;
   get(archiveId: string): Promise<ArchiveRecord | undefined>;
   /** Removes the archive; its blobs become garbage once nothing else references them. */
   delete(archiveId: string, now: number): Promise<ArchiveRecord | undefined>;
@@ -83,6 +92,8 @@ export interface BlobLedger {
   forget(keys: string[]): Promise<void>;
   /** True when metadata knows the blob (live or garbage). */
   known(key: string): Promise<boolean>;
+  /** The bytes of a blob kept inline (see ArchiveStore.insert), or undefined for a blob in the blob store. */
+  inline(key: string): Promise<Buffer | undefined>;
 }
 
 export interface MetadataStore {

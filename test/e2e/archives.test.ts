@@ -12,6 +12,7 @@ import {
   UploadArchiveCommand,
 } from "@aws-sdk/client-glacier";
 import type { Clock } from "../../src/core/clock.js";
+import { INLINE_ARCHIVE_MAX } from "../../src/core/limits.js";
 import { signedRequest, signHeaders } from "../helpers/raw.js";
 import { ACCOUNT_A, startTestServer, type TestServer } from "../helpers/server.js";
 
@@ -200,9 +201,37 @@ describe("archives", () => {
     );
   });
 
+  /** The key of an archive's only blob, and whether its bytes are kept inline in the database. */
+  const storedAs = async (archiveId: string) => {
+    const rec = await s.svc.store.archives.get(archiveId);
+    const key = rec?.segments[0]?.key ?? "";
+    return { key, inline: (await s.svc.store.blobs.inline(key)) !== undefined };
+  };
+
+  test(`archives up to ${INLINE_ARCHIVE_MAX} bytes are kept in the database, larger ones as blob files`, async () => {
+    const files = await blobCount();
+    const small = await c.send(
+      new UploadArchiveCommand({ accountId: "-", vaultName: "arch", body: D(INLINE_ARCHIVE_MAX) }),
+    );
+    assert.equal(await blobCount(), files, "no blob file for a small archive");
+    const smallAt = await storedAs(small.archiveId ?? "");
+    assert.ok(smallAt.inline);
+    assert.ok((await s.svc.store.blobs.inline(smallAt.key))?.equals(D(INLINE_ARCHIVE_MAX)));
+    const big = await c.send(
+      new UploadArchiveCommand({ accountId: "-", vaultName: "arch", body: D(INLINE_ARCHIVE_MAX + 1) }),
+    );
+    assert.equal(await blobCount(), files + 1, "one blob file for a larger archive");
+    assert.equal((await storedAs(big.archiveId ?? "")).inline, false);
+  });
+
   test("DeleteArchive: 204, idempotent, reclaims the blob, and refuses an archive of another vault", async () => {
     await c.send(new CreateVaultCommand({ accountId: "-", vaultName: "other" }));
-    const a = await c.send(new UploadArchiveCommand({ accountId: "-", vaultName: "arch", body: D(777) }));
+    const a = await c.send(
+      new UploadArchiveCommand({ accountId: "-", vaultName: "arch", body: D(INLINE_ARCHIVE_MAX + 777) }),
+    );
+    const small = await c.send(new UploadArchiveCommand({ accountId: "-", vaultName: "arch", body: D(777) }));
+    const smallAt = await storedAs(small.archiveId ?? "");
+    assert.ok(smallAt.inline);
     const blobsBefore = await blobCount();
     await assert.rejects(
       c.send(new DeleteArchiveCommand({ accountId: "-", vaultName: "other", archiveId: a.archiveId })),
@@ -215,8 +244,11 @@ describe("archives", () => {
     assert.equal(del.$metadata.httpStatusCode, 204);
     const again = await c.send(new DeleteArchiveCommand({ accountId: "-", vaultName: "arch", archiveId: a.archiveId }));
     assert.equal(again.$metadata.httpStatusCode, 204);
+    await c.send(new DeleteArchiveCommand({ accountId: "-", vaultName: "arch", archiveId: small.archiveId }));
     await s.scheduler.runAll();
     assert.equal(await blobCount(), blobsBefore - 1, "the deleted archive's blob file is gone");
+    assert.equal(await s.svc.store.blobs.inline(smallAt.key), undefined, "the small archive's bytes are gone");
+    assert.equal(await s.svc.store.blobs.known(smallAt.key), false);
   });
 
   test("an emptied vault can be deleted (live inventory mode)", async () => {

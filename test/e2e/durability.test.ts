@@ -7,9 +7,11 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CreateVaultCommand, DescribeVaultCommand, UploadArchiveCommand } from "@aws-sdk/client-glacier";
+import { INLINE_ARCHIVE_MAX } from "../../src/core/limits.js";
 import { hashBuffer } from "../../src/core/treehash.js";
 import { clientFor, filesUnder, spawnServer } from "../helpers/process.js";
 import { signHeaders } from "../helpers/raw.js";
+import { describe_, initiate, output } from "./jobs-helpers.js";
 
 /** Starts a signed UploadArchive whose body is sent in slices; returns once `sendFirst` bytes are out. */
 async function startSlowUpload(url: string, body: Buffer, sendFirst: number) {
@@ -74,14 +76,17 @@ describe("durability across crashes", () => {
     c = clientFor(srv.url);
     try {
       assert.deepEqual(await filesUnder(join(dataDir, "tmp")), [], "staged leftovers are removed at start-up");
-      assert.equal(
-        (await filesUnder(join(dataDir, "blobs"))).length,
-        1,
-        "only the acknowledged archive's blob remains",
+      assert.deepEqual(
+        await filesUnder(join(dataDir, "blobs")),
+        [],
+        "no blob file: the interrupted upload left none, and the small acknowledged one lives in the database",
       );
       const d = await c.send(new DescribeVaultCommand({ accountId: "-", vaultName: "crash" }));
       assert.equal(d.NumberOfArchives, 1);
       assert.equal(d.SizeInBytes, 4 + 32768);
+      const job = await initiate(c, "crash", { Type: "archive-retrieval", ArchiveId: kept.archiveId });
+      for (let i = 0; i < 100 && !(await describe_(c, "crash", job)).Completed; i++) await sleep(50);
+      assert.equal((await output(c, "crash", job)).bytes.toString(), "kept", "the acknowledged bytes survived kill -9");
       const again = await c.send(new UploadArchiveCommand({ accountId: "-", vaultName: "crash", body }));
       assert.equal(again.checksum, hashBuffer(body).treeHash, "the client can simply retry");
     } finally {
@@ -97,7 +102,9 @@ describe("durability across crashes", () => {
     let srv = await spawnServer(dataDir);
     let c = clientFor(srv.url);
     await c.send(new CreateVaultCommand({ accountId: "-", vaultName: "crash" }));
-    await c.send(new UploadArchiveCommand({ accountId: "-", vaultName: "crash", body: Buffer.from("real") }));
+    // Larger than INLINE_ARCHIVE_MAX, so that it is a blob file beside the orphan.
+    const real = Buffer.alloc(INLINE_ARCHIVE_MAX + 1, 1);
+    await c.send(new UploadArchiveCommand({ accountId: "-", vaultName: "crash", body: real }));
     srv.proc.kill("SIGKILL");
     await srv.exited;
     c.destroy();

@@ -12,6 +12,7 @@ import {
   paginateListJobs,
 } from "@aws-sdk/client-glacier";
 import { REALISTIC_WINDOWS } from "../../src/core/jobs-timing.js";
+import { INLINE_ARCHIVE_MAX } from "../../src/core/limits.js";
 import { signedRequest } from "../helpers/raw.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import {
@@ -245,18 +246,28 @@ describe("jobs: state machine, ListJobs, admin (fixed 30 s timing, test clock)",
 
   test("DeleteVault removes the vault's jobs and releases what they held", async () => {
     await c.send(new CreateVaultCommand({ accountId: "-", vaultName: "doomed" }));
-    const body = D(1234, 5);
+    const body = D(INLINE_ARCHIVE_MAX + 1234, 5);
     const id = await upload(c, "doomed", body);
+    const small = D(1234, 6);
+    const smallId = await upload(c, "doomed", small);
+    const smallKey = (await s.svc.store.archives.get(smallId))?.segments[0]?.key as string;
+    assert.ok(await s.svc.store.blobs.inline(smallKey), "kept in the database");
     const jobId = await initiate(c, "doomed", { Type: "archive-retrieval", ArchiveId: id });
+    const smallJob = await initiate(c, "doomed", { Type: "archive-retrieval", ArchiveId: smallId });
     const inv = await initiate(c, "doomed", { Type: "inventory-retrieval" });
     await admin(s, "POST", "jobs/complete", {});
-    await c.send(new DeleteArchiveCommand({ accountId: "-", vaultName: "doomed", archiveId: id }));
+    for (const archiveId of [id, smallId]) {
+      await c.send(new DeleteArchiveCommand({ accountId: "-", vaultName: "doomed", archiveId }));
+    }
+    await s.scheduler.runAll();
+    assert.ok((await output(c, "doomed", smallJob)).bytes.equals(small), "the job still holds the small archive");
     const before_ = await countBlobs(s.dataDir);
     await c.send(new DeleteVaultCommand({ accountId: "-", vaultName: "doomed" }));
     assert.equal(await s.svc.store.jobs.get(jobId), undefined);
     assert.equal(await s.svc.store.jobs.get(inv), undefined);
     await s.scheduler.runAll();
     assert.equal(await countBlobs(s.dataDir), before_ - 2, "archive blob and inventory blob reclaimed");
+    assert.equal(await s.svc.store.blobs.inline(smallKey), undefined, "the small archive's bytes reclaimed");
   });
 });
 

@@ -166,6 +166,40 @@ export function metadataContract(name: string, open: OpenStore) {
       assert.equal(await fixture.store.blobs.known("seg-a"), false);
     });
 
+    test("inline blobs commit with their archive, live while referenced, and go when forgotten", async () => {
+      await fixture.store.blobs.forget(await fixture.store.blobs.garbage(1000));
+      const v = await fixture.store.vaults.create(key("inline", "sa-east-1"), 0, 1000);
+      const archive = (archiveId: string, segKey: string, size: number) => ({
+        archiveId,
+        vaultId: v.id,
+        size,
+        treeHash: "t",
+        description: null,
+        createdAt: 1,
+        segments: [{ key: segKey, size }],
+      });
+      const data = Buffer.from("small archive bytes");
+      await fixture.store.archives.insert(archive("arch-in", "in-1", data.length), 1, { key: "in-1", data });
+      assert.ok((await fixture.store.blobs.inline("in-1"))?.equals(data));
+      assert.equal(await fixture.store.blobs.inline("seg-x"), undefined, "a blob without inline bytes");
+      // Bytes that do not match a segment of the archive refuse the whole insert: nothing is recorded.
+      for (const bad of [
+        { key: "in-2", data: Buffer.from("short") },
+        { key: "elsewhere", data: Buffer.alloc(data.length) },
+      ]) {
+        await assert.rejects(fixture.store.archives.insert(archive("arch-bad", "in-2", data.length), 1, bad));
+        assert.equal(await fixture.store.archives.get("arch-bad"), undefined);
+        assert.equal(await fixture.store.blobs.known("in-2"), false);
+        assert.equal(await fixture.store.blobs.inline("elsewhere"), undefined);
+      }
+      await fixture.store.archives.delete("arch-in", 5);
+      assert.deepEqual(await fixture.store.blobs.garbage(10), ["in-1"]);
+      assert.ok(await fixture.store.blobs.inline("in-1"), "garbage keeps its bytes until forgotten");
+      await fixture.store.blobs.forget(["in-1"]);
+      assert.equal(await fixture.store.blobs.inline("in-1"), undefined);
+      assert.equal(await fixture.store.blobs.known("in-1"), false);
+    });
+
     test("inventory pages walk creation order with date filters", async () => {
       const v = await fixture.store.vaults.create(key("inv", "sa-east-1"), 0, 1000);
       for (let i = 0; i < 7; i++) {

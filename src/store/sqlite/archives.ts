@@ -1,4 +1,4 @@
-import type { ArchiveRecord, ArchiveStore, Segment } from "../types.js";
+import type { ArchiveRecord, ArchiveStore, InlineBlob, Segment } from "../types.js";
 import type { SqliteContext } from "./context.js";
 
 interface ArchiveRow {
@@ -33,15 +33,15 @@ function vaultAdjuster(ctx: SqliteContext) {
  * Records an archive inside the caller's transaction: its row, its blob references and the vault's
  * live statistics. Shared by UploadArchive and CompleteMultipartUpload so the rules live in one place.
  */
-export function archiveInserter(ctx: SqliteContext): (a: ArchiveRecord, now: number) => void {
+export function archiveInserter(ctx: SqliteContext): (a: ArchiveRecord, now: number, inline?: InlineBlob) => void {
   const insert = ctx.db.prepare(
     `INSERT INTO archives (archive_id, vault_id, size, tree_hash, description, created_at, segments)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const adjust = vaultAdjuster(ctx);
-  return (a, now) => {
+  return (a, now, inline) => {
     insert.run(a.archiveId, a.vaultId, a.size, a.treeHash, a.description, a.createdAt, JSON.stringify(a.segments));
-    ctx.ledger.add(a.segments);
+    ctx.ledger.add(a.segments, inline);
     adjust.run(1, a.size, now, a.vaultId);
   };
 }
@@ -81,8 +81,8 @@ export class SqliteArchiveStore implements ArchiveStore {
     );
   }
 
-  async insert(archive: ArchiveRecord, now: number): Promise<void> {
-    this.insertTx.immediate(archive, now);
+  async insert(archive: ArchiveRecord, now: number, inline?: InlineBlob): Promise<void> {
+    this.insertTx.immediate(archive, now, inline);
   }
 
   async get(archiveId: string): Promise<ArchiveRecord | undefined> {

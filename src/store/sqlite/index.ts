@@ -64,6 +64,7 @@ export class SqliteMetadataStore implements MetadataStore {
     );
     const forget = this.db.prepare("DELETE FROM blobs WHERE key = ? AND refs <= 0");
     const known = this.db.prepare<[string], { k: number }>("SELECT 1 AS k FROM blobs WHERE key = ?");
+    const inline = this.db.prepare<[string], { data: Buffer }>("SELECT data FROM inline_blobs WHERE key = ?");
     const forgetTx = this.db.transaction((keys: string[]) => {
       for (const k of keys) forget.run(k);
     });
@@ -71,6 +72,7 @@ export class SqliteMetadataStore implements MetadataStore {
       garbage: async (limit) => garbage.all(limit).map((r) => r.key),
       forget: async (keys) => forgetTx.immediate(keys),
       known: async (key) => known.get(key) !== undefined,
+      inline: async (key) => inline.get(key)?.data,
     };
   }
 
