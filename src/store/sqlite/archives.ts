@@ -48,7 +48,8 @@ export function archiveInserter(ctx: SqliteContext): (a: ArchiveRecord, now: num
 
 export class SqliteArchiveStore implements ArchiveStore {
   private readonly getStmt;
-  private readonly insertTx;
+  private readonly inserter;
+  private readonly group;
   private readonly deleteTx;
   private readonly pageFirst;
   private readonly pageAfter;
@@ -58,7 +59,8 @@ export class SqliteArchiveStore implements ArchiveStore {
     this.getStmt = db.prepare<[string], ArchiveRow>("SELECT * FROM archives WHERE archive_id = ?");
     const remove = db.prepare("DELETE FROM archives WHERE archive_id = ?");
     const adjust = vaultAdjuster(ctx);
-    this.insertTx = db.transaction(archiveInserter(ctx));
+    this.inserter = archiveInserter(ctx);
+    this.group = ctx.group;
     this.deleteTx = db.transaction((archiveId: string, now: number): ArchiveRow | undefined => {
       const row = this.getStmt.get(archiveId);
       if (!row) return undefined;
@@ -81,8 +83,9 @@ export class SqliteArchiveStore implements ArchiveStore {
     );
   }
 
-  async insert(archive: ArchiveRecord, now: number, inline?: InlineBlob): Promise<void> {
-    this.insertTx.immediate(archive, now, inline);
+  /** Group-committed with the other inserts of this event-loop turn (one fsync for all of them). */
+  insert(archive: ArchiveRecord, now: number, inline?: InlineBlob): Promise<void> {
+    return this.group.run(() => this.inserter(archive, now, inline));
   }
 
   async get(archiveId: string): Promise<ArchiveRecord | undefined> {

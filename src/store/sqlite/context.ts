@@ -1,10 +1,13 @@
 import type { Database } from "better-sqlite3";
+import type { GroupCommit } from "./group-commit.js";
 import type { Ledger } from "./ledger.js";
 
 /** What every SQLite family store shares: the handle, the blob ledger, and vault-deletion hooks. */
 export interface SqliteContext {
   db: Database;
   ledger: Ledger;
+  /** Shared transaction for small writes acknowledged one by one (see GroupCommit). */
+  group: GroupCommit;
   /** Each family removes its rows of a vault being deleted (inside the deleting transaction). */
   onVaultDelete: ((vaultId: number, now: number) => void)[];
 }

@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import type { BlobLedger, MetadataStore } from "../types.js";
 import { SqliteArchiveStore } from "./archives.js";
 import type { SqliteContext } from "./context.js";
+import { GroupCommit } from "./group-commit.js";
 import { SqliteJobStore } from "./jobs.js";
 import { Ledger } from "./ledger.js";
 import { MIGRATIONS } from "./migrations.js";
@@ -53,7 +54,12 @@ export class SqliteMetadataStore implements MetadataStore {
     this.db.pragma("foreign_keys = ON");
     this.db.pragma("busy_timeout = 5000");
     migrate(this.db);
-    const ctx: SqliteContext = { db: this.db, ledger: new Ledger(this.db), onVaultDelete: [] };
+    const ctx: SqliteContext = {
+      db: this.db,
+      ledger: new Ledger(this.db),
+      group: new GroupCommit(this.db),
+      onVaultDelete: [],
+    };
     this.vaults = new SqliteVaultStore(ctx);
     this.archives = new SqliteArchiveStore(ctx);
     this.uploads = new SqliteUploadStore(ctx);
