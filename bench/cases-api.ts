@@ -125,6 +125,7 @@ export async function case5(ctx: Ctx): Promise<void> {
   );
   delete headers["content-length"]; // autocannon adds its own Content-Length (same value)
   const before = await archiveCount(gl, vault);
+  const cpuBefore = await cpuSeconds(ctx.pf.pid);
   const r = await cannon({
     url: ctx.pf.url + path,
     method: "POST",
@@ -137,6 +138,7 @@ export async function case5(ctx: Ctx): Promise<void> {
     // duration (and so the rate) was rounded up to whole seconds.
     sampleInt: 50,
   });
+  const cpuPerArchive = (((await cpuSeconds(ctx.pf.pid)) - cpuBefore) / args.smallCount) * 1e6;
   const stored = (await archiveCount(gl, vault)) - before;
   if (r.non2xx > 0 || r.errors > 0 || stored !== args.smallCount) {
     throw new Error(`small uploads: ${r.non2xx} non-2xx, ${r.errors} errors, ${stored} of ${args.smallCount} stored`);
@@ -147,14 +149,16 @@ export async function case5(ctx: Ctx): Promise<void> {
   await unlink(out);
   const pfRate = args.smallCount / r.seconds;
   const ddRate = dsyncCount / dd;
-  ctx.log(`  case 5: ${fmt(pfRate, 0)} archives/s, p99 ${r.p99} ms; dd dsync ${fmt(ddRate, 0)} writes/s`);
+  ctx.log(
+    `  case 5: ${fmt(pfRate, 0)} archives/s, p99 ${r.p99} ms, server CPU ${fmt(cpuPerArchive, 0)} µs/archive; dd dsync ${fmt(ddRate, 0)} writes/s`,
+  );
   ctx.rows.push({
     case: `5 UploadArchive ${args.smallCount} × ${args.smallSize} B, ${args.smallConnections} conns (archives/s)`,
     permafrost: fmt(pfRate, 0),
     baseline: `${fmt(ddRate, 0)} (serial O_DSYNC 4 KiB writes/s)`,
     ratio: pfRate / ddRate,
     target: undefined,
-    note: `p99 ${r.p99} ms`,
+    note: `p99 ${r.p99} ms; server CPU ${fmt(cpuPerArchive, 0)} µs per archive (all threads)`,
   });
 }
 
