@@ -25,8 +25,11 @@ export interface IngestExpectations {
   treeHash: string;
 }
 
-/** What an ingested body is written to: a blob writer, or memory for an archive kept inline. */
-export interface IngestSink<T extends { readonly size: number; discard(): Promise<void> }> {
+/** What an ingest produces: the written bytes, which can still be thrown away. */
+type Written = { readonly size: number; discard(): Promise<void> };
+
+/** Where an ingested body is written: a blob writer, or memory for an archive kept inline. */
+export interface IngestSink<T extends Written> {
   /** The caller must not change the bytes until the promise settles. */
   write(bytes: Uint8Array): Promise<void>;
   finish(): Promise<T>;
@@ -40,7 +43,7 @@ export interface Ingested<T = StagedBlob> {
 }
 
 /** A small body gathered in memory (copied out of the slabs), to be stored with its metadata. */
-export class MemorySink implements IngestSink<{ size: number; data: Buffer; discard(): Promise<void> }> {
+export class MemorySink implements IngestSink<Written & { data: Buffer }> {
   private readonly parts: Buffer[] = [];
   private size = 0;
 
@@ -52,7 +55,7 @@ export class MemorySink implements IngestSink<{ size: number; data: Buffer; disc
     this.size += bytes.length;
   }
 
-  async finish(): Promise<{ size: number; data: Buffer; discard(): Promise<void> }> {
+  async finish(): Promise<Written & { data: Buffer }> {
     const data = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.size);
     return { size: this.size, data, discard: async () => {} };
   }
@@ -206,7 +209,7 @@ function bodyError(err: unknown): unknown {
  * the written blob is aborted or discarded. On success the caller commits the blob, then its
  * metadata.
  */
-export async function ingest<T extends { readonly size: number; discard(): Promise<void> }>(
+export async function ingest<T extends Written>(
   body: Readable,
   writer: IngestSink<T>,
   expect: IngestExpectations,
