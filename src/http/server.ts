@@ -7,7 +7,7 @@ import { type Logger, pino } from "pino";
 import { adminRoutes } from "../api/admin.js";
 import { handlers, tasks } from "../api/index.js";
 import { Scheduler, sweepOrphans } from "../api/maintenance.js";
-import type { OperationRequest, Services } from "../api/types.js";
+import type { Caller, OperationRequest, Services } from "../api/types.js";
 import { type Clock, httpDate, systemClock } from "../core/clock.js";
 import type { ServerConfig } from "../core/config.js";
 import { GlacierError } from "../core/errors.js";
@@ -18,7 +18,7 @@ import { WithInlineBlobs } from "../store/inline-blobs.js";
 import { SqliteMetadataStore } from "../store/sqlite/index.js";
 import { sendError, sendJson, sendResult, setBaseHeaders, writeHead } from "./respond.js";
 import { matchRoute } from "./routes.js";
-import { SigV4Verifier } from "./sigv4.js";
+import { type SignedRequest, SigV4Verifier } from "./sigv4.js";
 
 const API_VERSION = "2012-06-01";
 const EMPTY_BODY = Buffer.alloc(0);
@@ -94,6 +94,36 @@ export class RequestHandler {
   }
 
   private cachedDate = { second: -1, text: "" };
+
+  private authQueue: { req: SignedRequest; resolve: (c: Caller) => void; reject: (e: unknown) => void }[] = [];
+  private authScheduled = false;
+
+  /**
+   * Verifies signatures in batches: the requests whose headers arrived in one turn of the event
+   * loop are verified together, one after the other, once that turn's I/O is handled. Between two
+   * requests handled one by one, HTTP parsing, routing and response writing push OpenSSL's code and
+   * tables out of the CPU caches, and its two calls per request (SHA-256, HMAC) measured 15–35 µs
+   * inside the loaded server against 4–6 µs back to back. Batched, DescribeVault under load went
+   * from 165–206 to 80–146 µs of server CPU per request (docs/performance.md). Each request still
+   * gets its own verification and its own answer; only the moment moves, by one loop turn.
+   */
+  private verifyBatched(req: SignedRequest): Promise<Caller> {
+    return new Promise<Caller>((resolve, reject) => {
+      this.authQueue.push({ req, resolve, reject });
+      if (!this.authScheduled) {
+        this.authScheduled = true;
+        setImmediate(this.verifyQueued);
+      }
+    });
+  }
+
+  private readonly verifyQueued = (): void => {
+    this.authScheduled = false;
+    const batch = this.authQueue;
+    this.authQueue = [];
+    const now = this.svc.clock.now();
+    for (const p of batch) this.verifier.verify(p.req, now).then(p.resolve, p.reject);
+  };
 
   /** The HTTP Date header changes once a second; format it once a second. */
   private dateHeader(): string {
@@ -173,10 +203,15 @@ export class RequestHandler {
     if (streaming && sentHash === undefined && this.svc.config.auth) {
       throw new GlacierError("MissingParameterValueException", "Required parameter missing: x-amz-content-sha256");
     }
-    const caller = await this.verifier.verify(
-      { method, rawPath, rawQuery, headers: req.headers, payloadHash: sentHash ?? bodyHash ?? "", sourceIp },
-      this.svc.clock.now(),
-    );
+    const signed = {
+      method,
+      rawPath,
+      rawQuery,
+      headers: req.headers,
+      payloadHash: sentHash ?? bodyHash ?? "",
+      sourceIp,
+    };
+    const caller = await this.verifyBatched(signed);
     // Non-streaming bodies are in memory: the payload hash the signature covered must match them.
     if (bodyHash !== undefined && sentHash !== undefined && sentHash.toLowerCase() !== bodyHash) {
       throw new GlacierError(

@@ -84,6 +84,24 @@ describe("wire format and authentication", () => {
     );
   });
 
+  test("concurrent requests, signatures verified in batches: each gets the answer its own signature earns", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        signedRequest(s.url, {
+          method: "GET",
+          path: "/-/vaults/wire",
+          secret: i % 3 === 1 ? "not-the-secret" : undefined,
+          glacierVersion: i % 3 === 2 ? null : undefined,
+        }),
+      ),
+    );
+    results.forEach((res, i) => {
+      if (i % 3 === 0) assert.equal(res.status, 200, `request ${i}`);
+      else if (i % 3 === 1) assertAwsError(res, 403, "InvalidSignatureException");
+      else assertAwsError(res, 400, "MissingParameterValueException");
+    });
+  });
+
   test("unknown access key: UnrecognizedClientException", async () => {
     const res = await signedRequest(s.url, {
       method: "GET",
