@@ -13,6 +13,7 @@ import type { ServerConfig } from "../core/config.js";
 import { GlacierError } from "../core/errors.js";
 import { newRequestId } from "../core/ids.js";
 import { MAX_JSON_BODY } from "../core/limits.js";
+import { TurnBatch } from "../core/turn-batch.js";
 import { FsBlobStore } from "../store/fs-blob.js";
 import { WithInlineBlobs } from "../store/inline-blobs.js";
 import { SqliteMetadataStore } from "../store/sqlite/index.js";
@@ -95,9 +96,6 @@ export class RequestHandler {
 
   private cachedDate = { second: -1, text: "" };
 
-  private authQueue: { req: SignedRequest; resolve: (c: Caller) => void; reject: (e: unknown) => void }[] = [];
-  private authScheduled = false;
-
   /**
    * Verifies signatures in batches: the requests whose headers arrived in one turn of the event
    * loop are verified together, one after the other, once that turn's I/O is handled. Between two
@@ -107,23 +105,10 @@ export class RequestHandler {
    * from 165–206 to 80–146 µs of server CPU per request (docs/performance.md). Each request still
    * gets its own verification and its own answer; only the moment moves, by one loop turn.
    */
-  private verifyBatched(req: SignedRequest): Promise<Caller> {
-    return new Promise<Caller>((resolve, reject) => {
-      this.authQueue.push({ req, resolve, reject });
-      if (!this.authScheduled) {
-        this.authScheduled = true;
-        setImmediate(this.verifyQueued);
-      }
-    });
-  }
-
-  private readonly verifyQueued = (): void => {
-    this.authScheduled = false;
-    const batch = this.authQueue;
-    this.authQueue = [];
+  private readonly verifications = new TurnBatch<SignedRequest, Caller>((batch) => {
     const now = this.svc.clock.now();
-    for (const p of batch) this.verifier.verify(p.req, now).then(p.resolve, p.reject);
-  };
+    for (const q of batch) this.verifier.verify(q.input, now).then(q.resolve, q.reject);
+  });
 
   /** The HTTP Date header changes once a second; format it once a second. */
   private dateHeader(): string {
@@ -211,7 +196,7 @@ export class RequestHandler {
       payloadHash: sentHash ?? bodyHash ?? "",
       sourceIp,
     };
-    const caller = await this.verifyBatched(signed);
+    const caller = await this.verifications.run(signed);
     // Non-streaming bodies are in memory: the payload hash the signature covered must match them.
     if (bodyHash !== undefined && sentHash !== undefined && sentHash.toLowerCase() !== bodyHash) {
       throw new GlacierError(

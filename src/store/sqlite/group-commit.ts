@@ -1,10 +1,5 @@
 import type { Database } from "better-sqlite3";
-
-interface Pending {
-  write: () => void;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
+import { type Queued, TurnBatch } from "../../core/turn-batch.js";
 
 /**
  * Group commit: the writes queued during one turn of the event loop share one transaction, so one
@@ -17,52 +12,33 @@ interface Pending {
  * leave together.
  */
 export class GroupCommit {
-  private queue: Pending[] = [];
-  private scheduled = false;
-  private readonly batch: (items: Pending[]) => unknown[];
+  private readonly batch: TurnBatch<() => void, void>;
 
   constructor(db: Database) {
     const savepoint = db.transaction((write: () => void) => write());
-    const tx = db.transaction((items: Pending[]) =>
+    const tx = db.transaction((items: Queued<() => void, void>[]) =>
       items.map((item) => {
         try {
-          savepoint(item.write);
+          savepoint(item.input);
           return undefined;
         } catch (err) {
           return err ?? new Error("write failed");
         }
       }),
     );
-    this.batch = (items) => tx.immediate(items);
+    this.batch = new TurnBatch((items) => {
+      // If the commit itself fails, nothing of the group is recorded: TurnBatch rejects them all.
+      const outcomes = tx.immediate(items);
+      items.forEach((item, i) => {
+        const err = outcomes[i];
+        if (err === undefined) item.resolve();
+        else item.reject(err);
+      });
+    });
   }
 
   /** Runs `write` (synchronous statements) in the next group transaction; resolves once committed. */
   run(write: () => void): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ write, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(this.flush);
-      }
-    });
+    return this.batch.run(write);
   }
-
-  private readonly flush = (): void => {
-    this.scheduled = false;
-    const items = this.queue;
-    this.queue = [];
-    let outcomes: unknown[];
-    try {
-      outcomes = this.batch(items);
-    } catch (err) {
-      // The commit itself failed: nothing of the group is durable.
-      for (const item of items) item.reject(err);
-      return;
-    }
-    items.forEach((item, i) => {
-      const err = outcomes[i];
-      if (err === undefined) item.resolve();
-      else item.reject(err);
-    });
-  };
 }
