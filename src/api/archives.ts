@@ -37,7 +37,7 @@ const UploadArchive: Handler = async (req, svc) => {
   });
   if (length <= INLINE_ARCHIVE_MAX) {
     // Small: the bytes go into the archive's own metadata transaction — one durable commit.
-    const { blob, treeHash } = await ingest(req.body, new MemorySink(length), { length, ...expected });
+    const { blob, treeHash } = await ingest(req.body, new MemorySink(), { length, ...expected });
     const key = newBlobKey();
     const r = record(key, treeHash);
     await svc.store.archives.insert(r, r.createdAt, { key, data: blob.data });
