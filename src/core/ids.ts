@@ -4,12 +4,32 @@ const URL_SAFE = /^[A-Za-z0-9_-]+$/;
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /**
+ * Fresh CSPRNG bytes, handed out from a pooled buffer: one `randomBytes` call per 4 KiB instead of
+ * one per id (a call costs microseconds, and an upload draws an archive id, a blob key and a request
+ * id). Every byte is handed out once; an exhausted pool is replaced, never refilled in place, so a
+ * returned view stays valid.
+ */
+const POOL_SIZE = 4096;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+function randomView(n: number): Buffer {
+  if (n > POOL_SIZE) return randomBytes(n);
+  if (poolOffset + n > pool.length) {
+    pool = randomBytes(POOL_SIZE);
+    poolOffset = 0;
+  }
+  const view = pool.subarray(poolOffset, poolOffset + n);
+  poolOffset += n;
+  return view;
+}
+
+/**
  * Random URL-safe id of exactly `length` characters (base64url of CSPRNG bytes). Ids never start
  * with '-': a deliberate deviation from AWS so that `aws glacier … --archive-id X` never needs `=`.
  */
 function urlSafeId(length: number): string {
   for (;;) {
-    const id = randomBytes(Math.ceil((length * 3) / 4) + 1)
+    const id = randomView(Math.ceil((length * 3) / 4) + 1)
       .toString("base64url")
       .slice(0, length);
     if (id[0] !== "-") return id;
@@ -20,7 +40,7 @@ function alnumId(length: number): string {
   // Rejection sampling keeps the distribution uniform over 62 symbols.
   let out = "";
   while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
+    for (const byte of randomView(length * 2)) {
       if (byte < 248 && out.length < length) out += ALNUM[byte % 62];
     }
   }
@@ -30,23 +50,12 @@ function alnumId(length: number): string {
 export const newArchiveId = (): string => urlSafeId(138);
 export const newUploadId = (): string => urlSafeId(92);
 export const newJobId = (): string => urlSafeId(92);
-/** Request ids are on every response: draw their randomness from a pooled buffer. */
-const REQUEST_ID_BYTES = 36;
-let pool = Buffer.alloc(0);
-let poolOffset = 0;
-export function newRequestId(): string {
-  if (poolOffset + REQUEST_ID_BYTES > pool.length) {
-    pool = randomBytes(REQUEST_ID_BYTES * 256);
-    poolOffset = 0;
-  }
-  const id = pool.toString("base64url", poolOffset, poolOffset + REQUEST_ID_BYTES).slice(0, 47);
-  poolOffset += REQUEST_ID_BYTES;
-  return id;
-}
+/** Request ids are on every response. */
+export const newRequestId = (): string => randomView(36).toString("base64url").slice(0, 47);
 export const newLockId = (): string => alnumId(24);
 export const newCapacityId = (): string => alnumId(24);
 /** Internal blob keys: never derived from user input. */
-export const newBlobKey = (): string => randomBytes(16).toString("hex");
+export const newBlobKey = (): string => randomView(16).toString("hex");
 
 export function isUrlSafeId(value: string): boolean {
   return URL_SAFE.test(value);
