@@ -1,5 +1,5 @@
 import { Errors } from "../core/errors.js";
-import { newArchiveId, newBlobKey } from "../core/ids.js";
+import { newArchiveId, newInlineBlobKey } from "../core/ids.js";
 import { INLINE_ARCHIVE_MAX, MAX_SINGLE_UPLOAD } from "../core/limits.js";
 import { validateDescription } from "../core/names.js";
 import type { VaultRecord } from "../store/types.js";
@@ -38,7 +38,7 @@ const UploadArchive: Handler = async (req, svc) => {
   if (length <= INLINE_ARCHIVE_MAX) {
     // Small: the bytes go into the archive's own metadata transaction — one durable commit.
     const { blob, treeHash } = await ingest(req.body, new MemorySink(), { length, ...expected });
-    const key = newBlobKey();
+    const key = newInlineBlobKey();
     const r = record(key, treeHash);
     await svc.store.archives.insert(r, r.createdAt, { key, data: blob.data });
     return archiveCreated(vault, archiveId, treeHash);

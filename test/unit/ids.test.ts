@@ -5,6 +5,7 @@ import {
   newArchiveId,
   newBlobKey,
   newCapacityId,
+  newInlineBlobKey,
   newJobId,
   newLockId,
   newRequestId,
@@ -20,6 +21,7 @@ test("ids: each kind has its length and alphabet, and ids drawn across many pool
     ["lock", newLockId, /^[A-Za-z0-9]{24}$/],
     ["capacity", newCapacityId, /^[A-Za-z0-9]{24}$/],
     ["blob key", newBlobKey, /^[0-9a-f]{32}$/],
+    ["inline blob key", newInlineBlobKey, /^[0-9a-f]{32}$/],
   ];
   const seen = new Set<string>();
   // Interleaved, so consecutive draws of different sizes share the pooled buffer.
@@ -49,4 +51,17 @@ test("ids: the bytes behind them are uniformly spread (no zero-filled or reused 
     const share = n / total;
     assert.ok(share > 0.058 && share < 0.067, `hex digit ${ch}: ${share}`);
   }
+});
+
+test("ids: inline blob keys start with the time, so later keys sort after earlier ones", () => {
+  const t = Date.UTC(2026, 10, 26, 6, 0, 0);
+  const earlier = Array.from({ length: 50 }, () => newInlineBlobKey(t));
+  const later = Array.from({ length: 50 }, () => newInlineBlobKey(t + 1));
+  assert.ok(earlier.every((k) => k.startsWith(t.toString(16).padStart(12, "0"))));
+  for (const a of earlier) for (const b of later) assert.ok(a < b, `${a} should sort before ${b}`);
+  // Within one millisecond the rest is random: keys still differ.
+  assert.equal(new Set(earlier).size, earlier.length);
+  // Blob keys of files stay random from their first character (it picks the shard folder).
+  const shards = new Set(Array.from({ length: 400 }, () => newBlobKey().slice(0, 1)));
+  assert.equal(shards.size, 16);
 });
