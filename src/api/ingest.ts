@@ -7,7 +7,6 @@ import {
   LocalSlabHasher,
   parallelHashing,
   releaseSlab,
-  SLAB_SIZE,
   type Slab,
   type SlabHasher,
   takeSlab,
@@ -158,13 +157,15 @@ function pump(body: Readable, writer: Pick<BlobWriter, "write">, hasher: SlabHas
             waiting = { chunk, offset: at };
             return false;
           }
-          current = takeSlab();
+          // At most `limit` bytes arrive (more fail above), so a smaller body's own-size slab holds it.
+          current = takeSlab(limit);
         }
-        const n = Math.min(SLAB_SIZE - fill, chunk.length - at);
+        const capacity = current.bytes.length;
+        const n = Math.min(capacity - fill, chunk.length - at);
         copyIntoSlab(current, fill, at === 0 && n === chunk.length ? chunk : chunk.subarray(at, at + n));
         fill += n;
         at += n;
-        if (fill === SLAB_SIZE) dispatch();
+        if (fill === capacity) dispatch();
       }
       return true;
     };

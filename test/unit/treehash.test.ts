@@ -175,6 +175,28 @@ describe("WorkerSlabHasher", () => {
   });
 });
 
+describe("slabs", () => {
+  test("a body smaller than a slab gets a slab of its own size, which never enters the pool", async () => {
+    const small = takeSlab(4096);
+    assert.equal(small.bytes.length, 4096);
+    const data = D(4096);
+    copyIntoSlab(small, 0, data);
+    const h = new LocalSlabHasher();
+    h.update(small, 4096);
+    assert.deepEqual(await h.digest(), hashBuffer(data));
+    releaseSlab(small);
+    // The pool only hands out full slabs, whatever was released into it.
+    for (let i = 0; i < 20; i++) assert.equal(takeSlab().bytes.length, SLAB_SIZE);
+    assert.equal(takeSlab(SLAB_SIZE * 8).bytes.length, SLAB_SIZE);
+  });
+
+  test("full slabs are recycled", () => {
+    const a = takeSlab();
+    releaseSlab(a);
+    assert.equal(takeSlab(), a);
+  });
+});
+
 describe("tree of parts and aligned ranges (SPEC §4.3, §4.4)", () => {
   test("combining part tree hashes gives the archive's tree hash", () => {
     const data = D(9.5 * MIB + 123);
