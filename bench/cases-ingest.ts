@@ -226,13 +226,15 @@ export async function case3(ctx: Ctx): Promise<void> {
     const ratios = x.pf.map((d, i) => (x.cat[i] as number) / d);
     const bareRatios = x.pf.map((d, i) => (x.bare[i] as number) / d);
     const zeroCopyRatios = x.pf.map((d, i) => (x.sendfile[i] as number) / d);
+    // The zero-copy server's own ratio to cat: the most any HTTP server could score here.
+    const ceilingRatios = x.sendfile.map((d, i) => (x.cat[i] as number) / d);
     ctx.rows.push({
       case: `3 GetJobOutput ${fmtBytes(src.size)}, ${mode} cache (MiB/s)`,
       permafrost: fmt(mibps(src.size, median(x.pf)), 0),
       baseline: `${fmt(mibps(src.size, median(x.cat)), 0)} (cat > /dev/null)`,
       ratio: median(ratios),
       target: 0.8,
-      note: `bare node:http streaming the same file to the same client (curl): ${fmt(mibps(src.size, median(x.bare)), 0)} MiB/s; Permafrost ÷ bare ${fmt(median(bareRatios), 2)}; a zero-copy sendfile(2) server (Python) to the same client: ${fmt(mibps(src.size, median(x.sendfile)), 0)} MiB/s, Permafrost ÷ sendfile ${fmt(median(zeroCopyRatios), 2)}`,
+      note: `bare node:http streaming the same file to the same client (curl): ${fmt(mibps(src.size, median(x.bare)), 0)} MiB/s; Permafrost ÷ bare ${fmt(median(bareRatios), 2)}; a zero-copy sendfile(2) server (Python) to the same client: ${fmt(mibps(src.size, median(x.sendfile)), 0)} MiB/s, Permafrost ÷ sendfile ${fmt(median(zeroCopyRatios), 2)}; sendfile ÷ cat ${fmt(median(ceilingRatios), 2)} (the ceiling of this row's ratio)`,
     });
   }
 }
