@@ -18,8 +18,20 @@ export function isoMillis(ms: number): string {
 }
 const isoCache = new Map<number, string>();
 
-/** Inventory dates: ISO 8601 UTC in whole seconds, e.g. 2015-04-07T00:26:18Z. */
-export const isoSeconds = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+/**
+ * Inventory dates: ISO 8601 UTC in whole seconds, e.g. 2015-04-07T00:26:18Z. An inventory formats
+ * one date per archive, in creation order, so runs of archives share a second: the last one is kept.
+ */
+export function isoSeconds(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastSecondText = `${new Date(second * 1000).toISOString().slice(0, 19)}Z`;
+  }
+  return lastSecondText;
+}
+let lastSecond = Number.NaN;
+let lastSecondText = "";
 
 /** HTTP Date header (RFC 1123). */
 export const httpDate = (ms: number): string => new Date(ms).toUTCString();

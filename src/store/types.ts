@@ -1,3 +1,4 @@
+import type { InventoryItem } from "../core/jobs-inventory.js";
 import type { JobStore } from "./jobs.js";
 import type { UploadStore } from "./multipart.js";
 import type { SettingsStore } from "./settings.js";
@@ -72,13 +73,13 @@ export interface ArchiveStore {
   get(archiveId: string): Promise<ArchiveRecord | undefined>;
   /** Removes the archive; its blobs become garbage once nothing else references them. */
   delete(archiveId: string, now: number): Promise<ArchiveRecord | undefined>;
-  /** Archives of a vault in creation order, for inventories; streamed in pages. */
+  /** Archives of a vault in creation order, for inventories (only what an inventory lists); streamed in pages. */
   listForInventory(
     vaultId: number,
     after: { createdAt: number; archiveId: string } | undefined,
     limit: number,
     filter: { startMs?: number; endMs?: number },
-  ): Promise<ArchiveRecord[]>;
+  ): Promise<InventoryItem[]>;
 }
 
 /**

@@ -156,18 +156,7 @@ async function buildInventory(svc: Services, job: JobRecord): Promise<JobOutcome
       const want = Math.min(INVENTORY_PAGE, remaining);
       const page = await svc.store.archives.listForInventory(job.vaultId, after, want, seek(after));
       if (page.length > 0) {
-        yield Buffer.from(
-          writer.page(
-            page.map((a) => ({
-              archiveId: a.archiveId,
-              description: a.description,
-              createdAt: a.createdAt,
-              size: a.size,
-              treeHash: a.treeHash,
-            })),
-          ),
-          "utf8",
-        );
+        yield Buffer.from(writer.page(page), "utf8");
         const lastItem = page[page.length - 1] as (typeof page)[number];
         after = { createdAt: lastItem.createdAt, archiveId: lastItem.archiveId };
       }

@@ -1,3 +1,4 @@
+import type { InventoryItem } from "../../core/jobs-inventory.js";
 import type { ArchiveRecord, ArchiveStore, InlineBlob, Segment } from "../types.js";
 import type { SqliteContext } from "./context.js";
 
@@ -73,12 +74,14 @@ export class SqliteArchiveStore implements ArchiveStore {
       return row;
     });
     // Inventory pages walk (created_at, archive_id) so that concurrent uploads never shift a page.
+    // They read only the listed columns: no blob segments to parse per archive.
     const filter = "vault_id = ? AND created_at >= ? AND created_at < ?";
-    this.pageFirst = db.prepare<[number, number, number, number], ArchiveRow>(
-      `SELECT * FROM archives WHERE ${filter} ORDER BY created_at, archive_id LIMIT ?`,
+    const columns = "archive_id AS archiveId, description, created_at AS createdAt, size, tree_hash AS treeHash";
+    this.pageFirst = db.prepare<[number, number, number, number], InventoryItem>(
+      `SELECT ${columns} FROM archives WHERE ${filter} ORDER BY created_at, archive_id LIMIT ?`,
     );
-    this.pageAfter = db.prepare<[number, number, number, number, number, string, number], ArchiveRow>(
-      `SELECT * FROM archives WHERE ${filter} AND (created_at > ? OR (created_at = ? AND archive_id > ?))
+    this.pageAfter = db.prepare<[number, number, number, number, number, string, number], InventoryItem>(
+      `SELECT ${columns} FROM archives WHERE ${filter} AND (created_at > ? OR (created_at = ? AND archive_id > ?))
        ORDER BY created_at, archive_id LIMIT ?`,
     );
   }
@@ -103,10 +106,10 @@ export class SqliteArchiveStore implements ArchiveStore {
     after: { createdAt: number; archiveId: string } | undefined,
     limit: number,
     filter: { startMs?: number; endMs?: number },
-  ): Promise<ArchiveRecord[]> {
+  ): Promise<InventoryItem[]> {
     const start = filter.startMs ?? 0;
     const end = filter.endMs ?? Number.MAX_SAFE_INTEGER;
-    const rows = after
+    return after
       ? // Starting the index range at the cursor keeps every page O(page), not O(rows before it).
         this.pageAfter.all(
           vaultId,
@@ -118,6 +121,5 @@ export class SqliteArchiveStore implements ArchiveStore {
           limit,
         )
       : this.pageFirst.all(vaultId, start, end, limit);
-    return rows.map(toArchive);
   }
 }
