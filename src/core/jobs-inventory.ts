@@ -26,14 +26,9 @@ export function csvLine(a: InventoryItem): string {
   return `${csvField(a.archiveId)},${csvField(a.description ?? "")},${isoSeconds(a.createdAt)},${a.size},${a.treeHash}\n`;
 }
 
+/** One archive of a JSON inventory; written out directly (a million of them per large vault). */
 export function jsonItem(a: InventoryItem): string {
-  return JSON.stringify({
-    ArchiveId: a.archiveId,
-    ArchiveDescription: a.description ?? "",
-    CreationDate: isoSeconds(a.createdAt),
-    Size: a.size,
-    SHA256TreeHash: a.treeHash,
-  });
+  return `{"ArchiveId":${JSON.stringify(a.archiveId)},"ArchiveDescription":${JSON.stringify(a.description ?? "")},"CreationDate":"${isoSeconds(a.createdAt)}","Size":${a.size},"SHA256TreeHash":${JSON.stringify(a.treeHash)}}`;
 }
 
 /**

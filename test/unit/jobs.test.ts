@@ -7,6 +7,7 @@ import {
   decodeInventoryMarker,
   encodeInventoryMarker,
   InventoryWriter,
+  jsonItem,
 } from "../../src/core/jobs-inventory.js";
 import { describeJob, type JobRecord } from "../../src/core/jobs-model.js";
 import { parseJobParameters, parseOutputRange } from "../../src/core/jobs-params.js";
@@ -138,6 +139,36 @@ describe("inventory formatting", () => {
       csv.head() + csv.page([item(0)]) + csv.tail(),
       `${CSV_HEADER}id0,,2015-04-07T00:26:18Z,1,${"c".repeat(64)}\n`,
     );
+  });
+
+  test("JSON inventory items: exactly JSON.stringify of Glacier's fields, in its key order, for any description", () => {
+    const descriptions = [
+      null,
+      "",
+      "plain",
+      'quote " and \\ backslash',
+      "line\nbreak\ttab",
+      "\u0001\u001f control",
+      "é ü 日本",
+      "</script>",
+    ];
+    descriptions.forEach((description, i) => {
+      const a = {
+        archiveId: `abc_-XYZ${i}`,
+        description,
+        createdAt: T0 + i * 777,
+        size: i * 1000,
+        treeHash: "d".repeat(64),
+      };
+      const expected = JSON.stringify({
+        ArchiveId: a.archiveId,
+        ArchiveDescription: description ?? "",
+        CreationDate: `${new Date(Math.floor(a.createdAt / 1000) * 1000).toISOString().slice(0, 19)}Z`,
+        Size: a.size,
+        SHA256TreeHash: a.treeHash,
+      });
+      assert.equal(jsonItem(a), expected);
+    });
   });
 
   test("inventory markers round-trip and reject anything else", () => {
